@@ -1,0 +1,46 @@
+// The Prisma client for DATABASE_URL: SQLite (better-sqlite3 adapter, WAL) or PostgreSQL (pg adapter).
+// Both generated clients come from one model source, so they share one TypeScript shape.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./gen/sqlite/client.ts";
+import { PrismaClient as PostgresClient } from "./gen/postgres/client.ts";
+
+export type Db = SqliteClient;
+export type Dialect = "sqlite" | "postgres";
+export { Prisma } from "./gen/sqlite/client.ts";
+
+export interface Database {
+  db: Db;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(url: string) {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export function sqlitePath(url: string) {
+  return resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+}
+
+export async function openDatabase(url: string): Promise<Database> {
+  if (isPostgresUrl(url)) {
+    const adapter = new PrismaPg({ connectionString: url, max: 20 });
+    const db = new PostgresClient({ adapter }) as unknown as Db;
+    await db.$connect();
+    return { db, dialect: "postgres", close: () => db.$disconnect() };
+  }
+  const path = sqlitePath(url);
+  mkdirSync(dirname(path), { recursive: true });
+  // busy_timeout makes concurrent writers queue instead of failing with SQLITE_BUSY.
+  const adapter = new PrismaBetterSQLite3({ url: path, timeout: 10_000 });
+  const db = new SqliteClient({ adapter });
+  // WAL lets readers run beside the one writer; synchronous=NORMAL is durable across
+  // process crashes in WAL mode and only risks the last commits on power loss (see README).
+  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+  await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  return { db, dialect: "sqlite", close: () => db.$disconnect() };
+}

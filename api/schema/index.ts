@@ -1,0 +1,10 @@
+// Every domain file adds its types and fields to the one builder; this file builds the schema.
+import { builder } from "../builder.ts";
+import "./scalars.ts";
+import "./errors.ts";
+import "./root.ts";
+import "./users.ts";
+import "./api-keys.ts";
+import "./leaderboards.ts";
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,114 @@
+// The HTTP server: GraphQL, the widget bundle, the example pages and a health check.
+// Start-up migrates the database and, on the embedded default, loads the demo workspace.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import sirv from "sirv";
+import { loadConfig, type Config } from "./config.ts";
+import { openDatabase } from "./db.ts";
+import { migrate } from "./migrate.ts";
+import { createApp } from "./yoga.ts";
+import { seedDemoIfFresh } from "./demo/seed.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface RunningServer {
+  url: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { quiet?: boolean } = {}): Promise<RunningServer> {
+  const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  await migrate(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl);
+  if (config.embeddedDefault) {
+    const seeded = await seedDemoIfFresh(database.db);
+    if (seeded) log(`Loaded the demo workspace (${seeded.users} users). It lives only in the default database.`);
+  }
+  const app = createApp({ db: database.db, dialect: database.dialect, config });
+
+  const widgets = sirv(join(root, "dist", "widgets"), {
+    dev: !config.production,
+    // The bundle is public code: any page may load it (module scripts are fetched with CORS).
+    setHeaders: (res) => res.setHeader("Access-Control-Allow-Origin", "*"),
+  });
+  const examples = sirv(join(root, "examples"), { dev: !config.production, extensions: ["html"] });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (path === "/graphql" || path.startsWith("/graphql/")) {
+      return app(req, res, { remoteAddress: req.socket.remoteAddress });
+    }
+    if (path === "/healthz") {
+      database.db
+        .$queryRawUnsafe("SELECT 1")
+        .then(() => send(res, 200, { status: "ok", database: database.dialect }))
+        .catch(() => send(res, 503, { status: "unavailable" }));
+      return;
+    }
+    if (path.startsWith("/widgets/")) {
+      req.url = req.url!.slice("/widgets".length);
+      return widgets(req, res, () => send(res, 404, { error: "not found" }));
+    }
+    if (path === "/examples") return redirect(res, "/examples/");
+    if (path.startsWith("/examples/")) {
+      req.url = req.url!.slice("/examples".length);
+      return examples(req, res, () => send(res, 404, { error: "not found" }));
+    }
+    if (path === "/") return redirect(res, "/examples/");
+    send(res, 404, { error: "not found" });
+  });
+
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const { port } = server.address() as { port: number };
+  const url = `http://localhost:${port}`;
+  log(`Power-user platform on ${url}  (GraphiQL ${url}/graphql, examples ${url}/examples/, ${database.dialect})`);
+  for (const name of config.generatedSecrets) {
+    log(`${name} was not set; generated for this run: ${name === "ADMIN_SECRET" ? config.adminSecret : config.identitySecret}`);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    config,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await app.dispose();
+        await database.close();
+      })()),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function redirect(res: ServerResponse, location: string) {
+  res.writeHead(302, { location });
+  res.end();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const running = await startServer(loadConfig()).catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: finishing requests in flight, then closing.`);
+    running.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}

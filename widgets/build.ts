@@ -1,0 +1,29 @@
+// Bundles every element into one ES module: dist/widgets/pu-widgets.js.
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export async function buildWidgets(options: { outdir?: string; minify?: boolean } = {}) {
+  const outdir = options.outdir ?? join(here, "..", "dist", "widgets");
+  const result = await build({
+    entryPoints: { "pu-widgets": join(here, "index.ts") },
+    outdir,
+    bundle: true,
+    format: "esm",
+    target: "es2021",
+    minify: options.minify ?? true,
+    sourcemap: "linked",
+    legalComments: "none",
+    tsconfig: join(here, "..", "tsconfig.json"),
+    metafile: true,
+    logLevel: "warning",
+  });
+  return { outdir, metafile: result.metafile };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { outdir } = await buildWidgets();
+  console.log(`widgets built into ${outdir}`);
+}

@@ -1,0 +1,41 @@
+export const LEADERBOARD_QUERY = /* GraphQL */ `
+  query PuLeaderboard($program: String, $team: String, $period: LeaderboardPeriod, $first: Int) {
+    leaderboard(program: $program, team: $team, period: $period, first: $first) {
+      totalCount
+      edges {
+        node {
+          rank
+          points
+          user {
+            externalId
+            displayName
+            isAnonymous
+          }
+        }
+      }
+      myPosition {
+        rank
+        points
+        user {
+          externalId
+          displayName
+          isAnonymous
+        }
+      }
+    }
+  }
+`;
+
+export interface LeaderboardEntryData {
+  rank: number;
+  points: number;
+  user: { externalId: string; displayName: string; isAnonymous: boolean };
+}
+
+export interface LeaderboardData {
+  leaderboard: {
+    totalCount: number;
+    edges: { node: LeaderboardEntryData }[];
+    myPosition: LeaderboardEntryData | null;
+  };
+}
