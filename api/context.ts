@@ -8,6 +8,7 @@ import type { User } from "./gen/sqlite/client.ts";
 import { verifyIdentityToken, TokenError } from "./auth/tokens.ts";
 import { hashApiKey, looksLikeApiKey } from "./auth/api-keys.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import type { AppPubSub } from "./pubsub.ts";
 
 export type Caller =
   | { kind: "admin"; actor: string }
@@ -19,6 +20,7 @@ export interface Services {
   db: Db;
   dialect: Dialect;
   config: Config;
+  pubsub: AppPubSub;
 }
 
 export interface Context extends Services {

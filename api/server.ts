@@ -5,28 +5,37 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import sirv from "sirv";
 import { loadConfig, type Config } from "./config.ts";
-import { openDatabase } from "./db.ts";
+import { openDatabase, type Database } from "./db.ts";
 import { migrate } from "./migrate.ts";
 import { createApp } from "./yoga.ts";
+import { createAppPubSub } from "./pubsub.ts";
 import { seedDemoIfFresh } from "./demo/seed.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface RunningServer {
   url: string;
+  app: ReturnType<typeof createApp>;
   config: Config;
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { quiet?: boolean } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  quiet?: boolean;
+  /** An open, migrated database (tests); otherwise DATABASE_URL is migrated and opened. */
+  database?: Database;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
-  await migrate(config.databaseUrl);
-  const database = await openDatabase(config.databaseUrl);
+  const ownsDatabase = !options.database;
+  if (ownsDatabase) await migrate(config.databaseUrl);
+  const database = options.database ?? (await openDatabase(config.databaseUrl));
   if (config.embeddedDefault) {
     const seeded = await seedDemoIfFresh(database.db);
     if (seeded) log(`Loaded the demo workspace (${seeded.users} users). It lives only in the default database.`);
   }
-  const app = createApp({ db: database.db, dialect: database.dialect, config });
+  const app = createApp({ db: database.db, dialect: database.dialect, config, pubsub: createAppPubSub() });
 
   const widgets = sirv(join(root, "dist", "widgets"), {
     dev: !config.production,
@@ -71,6 +80,7 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   let closing: Promise<void> | undefined;
   return {
     url,
+    app,
     config,
     close: () =>
       (closing ??= (async () => {
@@ -79,7 +89,7 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
           server.closeIdleConnections();
         });
         await app.dispose();
-        await database.close();
+        if (ownsDatabase) await database.close();
       })()),
   };
 }

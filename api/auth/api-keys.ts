@@ -1,7 +1,11 @@
 // API keys for integrators: random, shown once, stored as a SHA-256 hash with a visible prefix.
 import { createHash, randomBytes } from "node:crypto";
 
-export const API_KEY_SCOPES = ["admin", "read", "write", "usage:write"] as const;
+/**
+ * admin: everything. read: people, programs, metrics. write: change them. usage:write: ingest usage only.
+ * metrics:read: aggregate metrics only (no personal data), safe to embed in an internal dashboard page.
+ */
+export const API_KEY_SCOPES = ["admin", "read", "write", "usage:write", "metrics:read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 const KEY_PREFIX = "pu_";

@@ -7,7 +7,8 @@ import { NotFoundError } from "../errors.ts";
 import type { ApiKey } from "../gen/sqlite/client.ts";
 
 const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", {
-  description: "`admin`: everything; `read`: read people, metrics and programs; `write`: write them; `usage:write`: ingest usage only.",
+  description:
+    "`admin`: everything; `read`: read people, metrics and programs; `write`: write them; `usage:write`: ingest usage only; `metrics:read`: aggregate metrics only, safe to embed in a dashboard page.",
   values: Object.fromEntries(API_KEY_SCOPES.map((s) => [s.replace(":", "_").toUpperCase(), { value: s }])),
 });
 
