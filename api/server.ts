@@ -8,13 +8,16 @@ import { loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db.ts";
 import { migrate } from "./migrate.ts";
 import { createApp } from "./yoga.ts";
+import type { Services } from "./context.ts";
 import { createAppPubSub } from "./pubsub.ts";
+import { startJobs } from "./jobs.ts";
 import { seedDemoIfFresh } from "./demo/seed.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface RunningServer {
   url: string;
+  services: Services;
   app: ReturnType<typeof createApp>;
   config: Config;
   close(): Promise<void>;
@@ -24,6 +27,8 @@ export interface StartOptions {
   quiet?: boolean;
   /** An open, migrated database (tests); otherwise DATABASE_URL is migrated and opened. */
   database?: Database;
+  /** Run background jobs on their intervals (default true). */
+  jobs?: boolean;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -35,7 +40,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const seeded = await seedDemoIfFresh(database.db);
     if (seeded) log(`Loaded the demo workspace (${seeded.users} users). It lives only in the default database.`);
   }
-  const app = createApp({ db: database.db, dialect: database.dialect, config, pubsub: createAppPubSub() });
+  const services = { db: database.db, dialect: database.dialect, config, pubsub: createAppPubSub() };
+  const app = createApp(services);
+  // Tests drive jobs by hand (runJob) so their timing is deterministic.
+  const stopJobs = options.jobs === false ? async () => {} : startJobs(services);
 
   const widgets = sirv(join(root, "dist", "widgets"), {
     dev: !config.production,
@@ -80,6 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   return {
     url,
+    services,
     app,
     config,
     close: () =>
@@ -88,6 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await stopJobs();
         await app.dispose();
         if (ownsDatabase) await database.close();
       })()),

@@ -66,7 +66,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   } as NodeJS.ProcessEnv);
   const database = await openDatabase(databaseUrl);
-  const server = await startServer(config, { quiet: true, database });
+  const server = await startServer(config, { quiet: true, database, jobs: false });
   const gql = async (query: string, variables?: Record<string, unknown>, auth?: string) => {
     const bearer = auth === "admin" ? ADMIN_SECRET : auth;
     const response = await fetch(`${server.url}/graphql`, {
