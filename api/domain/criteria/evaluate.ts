@@ -19,13 +19,14 @@ async function programIdsBySlug(db: Db, criteria: Criteria | null) {
   return new Map(programs.map((p) => [p.slug, p.id]));
 }
 
-async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, options: EvaluateOptions, userId?: string) {
+async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, options: EvaluateOptions, userId?: string, prune = false) {
   const compile: CompileOptions = {
     dialect,
     asOfDay: options.asOfDay,
     programId: options.programId ?? null,
     programIds: await programIdsBySlug(db, criteria),
     userId,
+    prune,
   };
   return compileCriteria(criteria, compile);
 }
@@ -130,7 +131,7 @@ export interface CandidatesQuery extends EvaluateOptions {
  * then by user id so pages are stable.
  */
 export async function findCandidates(db: Db, dialect: Dialect, criteria: Criteria | null, q: CandidatesQuery) {
-  const compiled = await compileFor(db, dialect, criteria, q);
+  const compiled = await compileFor(db, dialect, criteria, q, undefined, true);
   const scoreType = Prisma.raw(dialect === "sqlite" ? "REAL" : "DOUBLE PRECISION");
   const rows = await db.$queryRaw<(Row & { score: unknown; total: unknown })[]>`
     SELECT b.*, CAST(${compiled.score} AS ${scoreType}) AS "score", COUNT(*) OVER () AS "total"

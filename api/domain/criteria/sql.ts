@@ -15,6 +15,12 @@ export interface CompileOptions {
   programIds: ReadonlyMap<string, string>;
   /** Restrict every subquery to one user (explanations). */
   userId?: string;
+  /**
+   * Only rows of users who can pass are needed (candidates): a top-level condition that
+   * requires activity becomes a materialised pre-filter, and every other aggregate runs only
+   * for the users it lets through (index seeks instead of a scan of the whole window).
+   */
+  prune?: boolean;
 }
 
 export interface Compiled {
@@ -35,9 +41,12 @@ export function compileCriteria(criteria: Criteria | null, o: CompileOptions): C
   const conditions = conditionsOf(criteria);
   const joins: Prisma.Sql[] = [];
   const columns: Prisma.Sql[] = [];
+  const pruneBy = o.prune && !o.userId && criteria ? pruningCondition(criteria) : null;
+  const pruneIndex = pruneBy ? conditions.indexOf(pruneBy) : -1;
+  const only = pruneBy ? Prisma.sql`"userId" IN (SELECT "userId" FROM "pre")` : null;
   conditions.forEach((c, i) => {
     const alias = Prisma.raw(`j${i}`);
-    const source = sourceOf(c, o);
+    const source = i === pruneIndex ? Prisma.sql`SELECT "userId", "v" FROM "pre"` : sourceOf(c, o, only);
     if (source) {
       joins.push(Prisma.sql`LEFT JOIN (${source}) ${alias} ON ${alias}."userId" = u."id"`);
       columns.push(Prisma.sql`COALESCE(${alias}."v", 0) AS ${Prisma.raw(`"m${i}"`)}`);
@@ -45,8 +54,14 @@ export function compileCriteria(criteria: Criteria | null, o: CompileOptions): C
       columns.push(Prisma.sql`${userExpr(c, o)} AS ${Prisma.raw(`"m${i}"`)}`);
     }
   });
-  const userFilter = o.userId ? Prisma.sql`WHERE u."id" = ${o.userId}` : Prisma.empty;
-  const metrics = Prisma.sql`SELECT u."id" AS "userId"${columns.length ? Prisma.sql`, ${Prisma.join(columns)}` : Prisma.empty}
+  const userFilter = o.userId
+    ? Prisma.sql`WHERE u."id" = ${o.userId}`
+    : pruneBy ? Prisma.sql`WHERE u."id" IN (SELECT "userId" FROM "pre")` : Prisma.empty;
+  const pre = pruneBy
+    ? Prisma.sql`WITH "pre" AS MATERIALIZED (SELECT s."userId", s."v" FROM (${sourceOf(pruneBy, o, null)}) s
+        WHERE ${conditionSql(pruneBy, Prisma.raw(`s."v"`)).pass}) `
+    : Prisma.empty;
+  const metrics = Prisma.sql`${pre}SELECT u."id" AS "userId"${columns.length ? Prisma.sql`, ${Prisma.join(columns)}` : Prisma.empty}
     FROM "User" u ${joins.length ? Prisma.join(joins, " ") : Prisma.empty} ${userFilter}`;
 
   const ids = new Map<Condition, number>();
@@ -103,9 +118,29 @@ export function margin(c: Condition, actual: number | null): number {
   return 0;
 }
 
+/** Cheapest first: the pre-filter should be small and quick to compute. */
+const PRUNE_ORDER: Condition["metric"][] = ["MEMBER_OF_PROGRAM", "TIER_AT_LEAST", "CONTRIBUTIONS", "POINTS", "ACTIVE_DAYS", "SESSIONS", "ADVANCED_FEATURES", "FEATURE_BREADTH"];
+
+/** A condition every passing user must meet and that needs rows in its source (a value above 0). */
+function pruningCondition(criteria: Criteria): Condition | null {
+  const required = isAll(criteria) ? criteria.all : isAny(criteria) ? (criteria.any.length === 1 ? criteria.any : []) : [criteria];
+  const options = required.filter((c): c is Condition => {
+    if (isAll(c) || isAny(c)) return false;
+    if (isMembership(c)) return c.value;
+    if (isAttribute(c) || c.metric === "TENURE_DAYS") return false;
+    if (c.metric === "POINTS") return (c.op === "GTE" || c.op === "EQ") ? c.value > 0 : c.op === "GT" && c.value >= 0;
+    return (c.op === "GTE" || c.op === "EQ") ? c.value > 0 : c.op === "GT";
+  });
+  options.sort((a, b) => PRUNE_ORDER.indexOf(a.metric) - PRUNE_ORDER.indexOf(b.metric));
+  return options[0] ?? null;
+}
+
 /** A subquery (userId, v) aggregating the rollups for one condition, or null when the value comes from "User". */
-function sourceOf(c: Condition, o: CompileOptions): Prisma.Sql | null {
-  const one = (column = `"userId"`) => (o.userId ? Prisma.sql`AND ${Prisma.raw(column)} = ${o.userId}` : Prisma.empty);
+function sourceOf(c: Condition, o: CompileOptions, only: Prisma.Sql | null = null): Prisma.Sql | null {
+  const one = (column = `"userId"`) =>
+    o.userId
+      ? Prisma.sql`AND ${Prisma.raw(column)} = ${o.userId}`
+      : only ? Prisma.sql`AND ${Prisma.raw(column)} IN (SELECT "userId" FROM "pre")` : Prisma.empty;
   const lo = c.windowDays ? o.asOfDay - c.windowDays + 1 : null;
   const hi = o.asOfDay;
   const days = Prisma.sql`"day" BETWEEN ${num(lo ?? hi)} AND ${num(hi)}`;
