@@ -99,8 +99,29 @@ describe("programs", () => {
     expect(admin.data.programs.totalCount).toBe(3);
     expect((await app.gql(`{ program(slug: "secret") { slug } }`)).data.program).toBeNull();
     expect((await gql(`{ program(slug: "secret") { slug } }`)).data.program).toEqual({ slug: "secret" });
+    const secret = await app.db.program.findUniqueOrThrow({ where: { slug: "secret" } });
+    const tier = await app.db.tier.create({ data: { programId: secret.id, name: "Hidden", rank: 1 } });
+    const tierGid = Buffer.from(`Tier:${tier.id}`).toString("base64");
+    const hidden = await app.gql(`query ($id: ID!) { node(id: $id) { ... on Tier { name } } }`, { id: tierGid });
+    expect(hidden.data?.node ?? null).toBeNull();
+    expect((await gql(`query ($id: ID!) { node(id: $id) { ... on Tier { name } } }`, { id: tierGid })).data.node).toEqual({ name: "Hidden" });
     const write = await app.gql(CREATE, { input: { name: "n", slug: "nope", kind: "REFERENCE" } }, await app.memberToken("erin"));
     expect(write.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("archives a program: it leaves lists, keeps its history and takes no new members", async () => {
+    const club = await gql(`{ program(slug: "members-club") { id } }`);
+    const id = club.data.program.id;
+    const archived = await gql(`mutation ($id: ID!) { archiveProgram(input: { id: $id }) { ... on ArchiveProgramPayload { program { slug archivedAt } } } }`, { id });
+    expect(archived.data.archiveProgram.program.archivedAt).not.toBeNull();
+    const member = await app.gql(`{ programs { edges { node { slug } } } }`, {}, await app.memberToken("erin"));
+    expect(member.data.programs.edges.map((e: any) => e.node.slug)).toEqual(["insiders"]);
+    const all = await gql(`{ programs(includeArchived: true) { totalCount } }`);
+    expect(all.data.programs.totalCount).toBe(3);
+    const add = await gql(ADD, { input: { programId: id, userId: "alice" } });
+    expect(add.data.addMember.__typename).toBe("ConflictError");
+    const renamed = await gql(`mutation ($id: ID!) { updateProgram(input: { id: $id, name: "Club", criteria: null }) { __typename ... on UpdateProgramPayload { program { name criteria } } } }`, { id });
+    expect(renamed.data.updateProgram.program).toEqual({ name: "Club", criteria: null });
   });
 
   it("explains the criteria for one person, to admins and to that person only", async () => {
