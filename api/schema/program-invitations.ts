@@ -8,9 +8,8 @@ import { dayOf } from "../domain/days.ts";
 import { draftInvitation, respondToInvitation, sendInvitation, PLACEHOLDERS } from "../domain/programs/invitations.ts";
 import { nominate, reviewNomination } from "../domain/programs/nominations.ts";
 import { ExplanationRef } from "./criteria.ts";
-import { idOf, ProgramRef, visibleProgram } from "./programs.ts";
+import { idOf, visibleProgram } from "./programs.ts";
 import { MembershipRef } from "./program-members.ts";
-import { UserRef } from "./users.ts";
 import type { Context } from "../context.ts";
 import type { Invitation, Membership, Nomination } from "../gen/sqlite/client.ts";
 
@@ -235,5 +234,3 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-void ProgramRef;
-void UserRef;
