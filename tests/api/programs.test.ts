@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { dayOf } from "../../api/domain/days.ts";
 import { expireInvitations } from "../../api/domain/programs/invitations.ts";
+import { registeredJobs } from "../../api/jobs.ts";
+import type { Services } from "../../api/context.ts";
 import { addActivity, addPoints, ensureFeatures, range } from "../helpers/usage-fixtures.ts";
 
 const TODAY = dayOf(new Date());
@@ -350,5 +352,23 @@ describe("tiers", () => {
     expect(await app.db.webhookDelivery.count({ where: { event: "member.demoted" } })).toBe(1);
     const history = await app.gql(`{ myMemberships { tier { name } tierChanges { fromTier { name } toTier { name } reason } } }`, {}, token);
     expect(history.data.myMemberships[0].tierChanges.map((c: any) => [c.fromTier?.name ?? null, c.toTier.name])).toEqual([[null, "Advocate"], ["Advocate", "Champion"], ["Champion", "Advocate"]]);
+  });
+
+  it("admits one of two concurrent addMember calls for the same person and refuses the other with ConflictError", async () => {
+    await app.db.user.create({ data: { id: "noah", externalId: "noah" } });
+    const [a, b] = await Promise.all([gql(ADD, { input: { programId, userId: "noah" } }), gql(ADD, { input: { programId, userId: "noah" } })]);
+    expect([a.data.addMember.__typename, b.data.addMember.__typename].sort()).toEqual(["AddMemberPayload", "ConflictError"]);
+    expect(await app.db.membership.count({ where: { userId: "noah" } })).toBe(1);
+  });
+
+  it("registers the tier evaluation and invitation expiry jobs, and the tier job evaluates every program", async () => {
+    const names = registeredJobs().map((j) => j.name);
+    expect(names).toEqual(expect.arrayContaining(["tiers.evaluate", "invitations.expire"]));
+    await addPoints(app.db, "noah", 500, TODAY);
+    const services = { db: app.db, dialect: app.database.dialect } as unknown as Services;
+    await registeredJobs().find((j) => j.name === "tiers.evaluate")!.run(services);
+    const noah = await app.db.membership.findFirstOrThrow({ where: { userId: "noah" }, include: { tier: true, tierChanges: true } });
+    expect(noah.tier?.name).toBe("Champion");
+    expect(noah.tierChanges.at(-1)?.actor).toBe("system:tiers.evaluate");
   });
 });
