@@ -171,6 +171,18 @@ describe("programs", () => {
     expect(cands.data.candidates.totalCount).toBe(2);
   });
 
+  it("lists members for admins and shows a membership to its member but not to other members", async () => {
+    const list = await gql(`query ($id: ID!) { node(id: $id) { ... on Program { memberCount members(first: 10) { totalCount edges { node { user { externalId } source } } } } } }`, { id: programId });
+    expect(list.data.node.members.edges.map((e: any) => [e.node.user.externalId, e.node.source])).toEqual([["dave", "OVERRIDE"], ["alice", "CRITERIA"]]);
+    expect(list.data.node.memberCount).toBe(2);
+    const Q = `query ($p: ID!, $u: String!) { membership(programId: $p, userId: $u) { status source } }`;
+    expect((await app.gql(Q, { p: programId, u: "alice" }, await app.memberToken("alice"))).data.membership).toEqual({ status: "ACTIVE", source: "CRITERIA" });
+    const other = await app.gql(Q, { p: programId, u: "alice" }, await app.memberToken("bob"));
+    expect(other.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const members = await app.gql(`query ($id: ID!) { node(id: $id) { ... on Program { members { totalCount } } } }`, { id: programId }, await app.memberToken("bob"));
+    expect(members.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
   it("pauses, resumes and removes members with reasons; a member leaves by themselves", async () => {
     const M = (name: string, input: string) => `mutation ($input: ${input}!) { ${name}(input: $input) { __typename ... on ${name[0]!.toUpperCase()}${name.slice(1)}Payload { membership { status statusReason endedAt } } ... on ConflictError { message } } }`;
     const paused = await gql(M("pauseMember", "MemberStatusInput"), { input: { programId, userId: "dave", reason: "On leave" } });
