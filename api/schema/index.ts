@@ -7,5 +7,11 @@ import "./users.ts";
 import "./api-keys.ts";
 import "./leaderboards.ts";
 import "./usage.ts";
+import "./criteria.ts";
+import "./programs.ts";
+import "./program-members.ts";
+import "./program-tiers.ts";
+import "./program-invitations.ts";
+import "./program-onboarding.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
