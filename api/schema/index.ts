@@ -6,6 +6,7 @@ import "./root.ts";
 import "./users.ts";
 import "./api-keys.ts";
 import "./leaderboards.ts";
+import "./criteria.ts";
 import "./cohorts.ts";
 import "./feedback.ts";
 import "./notifications.ts";
