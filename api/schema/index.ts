@@ -13,5 +13,10 @@ import "./program-members.ts";
 import "./program-tiers.ts";
 import "./program-invitations.ts";
 import "./program-onboarding.ts";
+import "./cohorts.ts";
+import "./feedback.ts";
+import "./notifications.ts";
+import "./webhooks.ts";
+import "./reports.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
