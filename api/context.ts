@@ -75,13 +75,18 @@ export async function resolveCaller(services: Services, authorization: string | 
   }
 }
 
-export async function createContext(services: Services, request: Request): Promise<Context> {
-  const caller = await resolveCaller(services, request.headers.get("authorization"));
+/** `known`: what api/security/request-state.ts already resolved for this request. */
+export async function createContext(
+  services: Services,
+  request: Request,
+  known?: { caller: Promise<Caller>; requestId: string },
+): Promise<Context> {
+  const caller = await (known?.caller ?? resolveCaller(services, request.headers.get("authorization")));
   let current: Promise<User> | undefined;
   return {
     ...services,
     caller,
-    requestId: request.headers.get("x-request-id")?.slice(0, 100) || randomUUID(),
+    requestId: known?.requestId ?? (request.headers.get("x-request-id")?.slice(0, 100) || randomUUID()),
     loaders: createLoaders(services.db),
     currentUser() {
       if (caller.kind !== "member") return Promise.reject(unauthenticated("a member identity token is required"));
