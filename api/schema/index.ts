@@ -6,5 +6,7 @@ import "./root.ts";
 import "./users.ts";
 import "./api-keys.ts";
 import "./leaderboards.ts";
+import "./audit.ts";
+import "./privacy.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
