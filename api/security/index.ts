@@ -25,6 +25,16 @@ export interface SecurityOptions {
 
 export { maskErrorKeepingOriginal };
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const stringOk = (s: string) => !LONE_SURROGATE.test(s);
+
+function wellFormed(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return stringOk(value);
+  if (value === null || typeof value !== "object" || depth > 64) return true;
+  if (Array.isArray(value)) return value.every((v) => wellFormed(v, depth + 1));
+  return Object.entries(value).every(([k, v]) => stringOk(k) && wellFormed(v, depth + 1));
+}
+
 /** Admins and API keys are trusted with arbitrary documents and introspection. */
 const isTrustedCaller = (kind: string) => kind === "admin" || kind === "integrator";
 
@@ -86,6 +96,14 @@ export function securityPlugins(services: Services, options: SecurityOptions = {
       const state = requestState(request);
       if (!state) return;
       state.operationName = operationNameOf(params.query, params.operationName);
+      // Lone UTF-16 surrogates cannot be stored (the database drivers fail on them deep inside
+      // a transaction); refuse them at the door as the client's mistake. Found by the fuzzer.
+      if (!wellFormed(params.query) || !wellFormed(params.variables) || !wellFormed(params.operationName)) {
+        state.rejectedBy = "unicode";
+        throw new GraphQLError("The request contains invalid Unicode (a lone UTF-16 surrogate)", {
+          extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
+        });
+      }
       if (!trusted) return;
       const caller = await callerOrAnonymous(state);
       const hash = (params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;

@@ -48,6 +48,13 @@ describe("query limits and hostile documents", () => {
     expect(result.errors?.map((e) => e.message).join(" ")).toMatch(/Directives limit of 20 exceeded/);
   });
 
+  it("refuses lone UTF-16 surrogates with 400 and writes nothing", async () => {
+    const result = await app.gql(`mutation ($input: UpsertUserInput!) { upsertUser(input: $input) { __typename } }`, { input: { externalId: "s", displayName: "bad \ud800" } }, "admin");
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(await app.db.user.count({ where: { externalId: "s" } })).toBe(0);
+  });
+
   it("refuses a JSON array (batched operations) clearly", async () => {
     const result = await post(app, [{ query: "{ health }" }, { query: "{ health }" }]);
     expect(result.status).toBe(400);
