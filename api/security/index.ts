@@ -26,7 +26,7 @@ export interface SecurityOptions {
 export { maskErrorKeepingOriginal };
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const stringOk = (s: string) => !LONE_SURROGATE.test(s);
+const stringOk = (s: string) => !s.includes("\u0000") && !LONE_SURROGATE.test(s);
 
 function wellFormed(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return stringOk(value);
@@ -96,11 +96,12 @@ export function securityPlugins(services: Services, options: SecurityOptions = {
       const state = requestState(request);
       if (!state) return;
       state.operationName = operationNameOf(params.query, params.operationName);
-      // Lone UTF-16 surrogates cannot be stored (the database drivers fail on them deep inside
-      // a transaction); refuse them at the door as the client's mistake. Found by the fuzzer.
+      // NUL characters and lone UTF-16 surrogates cannot be stored (PostgreSQL text and the
+      // SQLite JSON path fail on them deep inside a transaction): refuse them at the door as the
+      // client's mistake. Both were found by the fuzzer.
       if (!wellFormed(params.query) || !wellFormed(params.variables) || !wellFormed(params.operationName)) {
         state.rejectedBy = "unicode";
-        throw new GraphQLError("The request contains invalid Unicode (a lone UTF-16 surrogate)", {
+        throw new GraphQLError("The request contains text that cannot be stored: a NUL character or invalid Unicode (a lone UTF-16 surrogate)", {
           extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
         });
       }

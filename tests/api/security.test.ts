@@ -48,10 +48,12 @@ describe("query limits and hostile documents", () => {
     expect(result.errors?.map((e) => e.message).join(" ")).toMatch(/Directives limit of 20 exceeded/);
   });
 
-  it("refuses lone UTF-16 surrogates with 400 and writes nothing", async () => {
+  it("refuses NUL characters and lone UTF-16 surrogates with 400 and writes nothing", async () => {
     const result = await app.gql(`mutation ($input: UpsertUserInput!) { upsertUser(input: $input) { __typename } }`, { input: { externalId: "s", displayName: "bad \ud800" } }, "admin");
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const nul = await app.gql(`mutation ($input: UpsertUserInput!) { upsertUser(input: $input) { __typename } }`, { input: { externalId: "s", attributes: { k: "a\u0000b" } } }, "admin");
+    expect(nul.status).toBe(400);
     expect(await app.db.user.count({ where: { externalId: "s" } })).toBe(0);
   });
 
