@@ -225,11 +225,18 @@ describe("auth matrix (generated from the schema)", () => {
   });
 });
 
-// Relay structure types (connections, edges, PageInfo) carry no scope of their own: they are
-// reachable only through the scoped field that returns them.
+// Plugin-made structure types carry no scope of their own: they are reachable only through the
+// scoped field that returns them. Relay: connections, edges, PageInfo. Errors plugin: the
+// `<Parent><Field>Success { data }` wrapper of a field with `errors` and no directResult.
 const isRelayStructure = (type: GraphQLObjectType) => {
   const fields = type.getFields();
-  return type.name === "PageInfo" || ("edges" in fields && "pageInfo" in fields) || ("node" in fields && "cursor" in fields && type.name.endsWith("Edge"));
+  const names = Object.keys(fields);
+  return (
+    type.name === "PageInfo" ||
+    ("edges" in fields && "pageInfo" in fields) ||
+    ("node" in fields && "cursor" in fields && type.name.endsWith("Edge")) ||
+    (type.name.endsWith("Success") && names.length === 1 && names[0] === "data")
+  );
 };
 
 describe("every object type declares its scopes", () => {
