@@ -27,7 +27,7 @@ export interface Context extends Services {
   caller: Caller;
   requestId: string;
   loaders: Loaders;
-  /** The signed-in member's user row, created on first sight of their token's `sub`. */
+  /** The signed-in member's user row (created on first sight of their token's `sub`). */
   currentUser(): Promise<User>;
 }
 
@@ -82,20 +82,28 @@ export async function createContext(
   known?: { caller: Promise<Caller>; requestId: string },
 ): Promise<Context> {
   const caller = await (known?.caller ?? resolveCaller(services, request.headers.get("authorization")));
-  let current: Promise<User> | undefined;
+  const loaders = createLoaders(services.db);
+  // A valid token for an unknown person creates them, so every later read sees them.
+  const current = caller.kind === "member" ? await ensureMember(services.db, caller) : undefined;
+  if (current) loaders.userByExternalId.prime(current.externalId, current);
   return {
     ...services,
     caller,
     requestId: known?.requestId ?? (request.headers.get("x-request-id")?.slice(0, 100) || randomUUID()),
-    loaders: createLoaders(services.db),
+    loaders,
     currentUser() {
-      if (caller.kind !== "member") return Promise.reject(unauthenticated("a member identity token is required"));
-      current ??= services.db.user.upsert({
-        where: { externalId: caller.externalId },
-        update: {},
-        create: { externalId: caller.externalId, displayName: caller.name, email: caller.email },
-      });
-      return current;
+      if (!current) return Promise.reject(unauthenticated("a member identity token is required"));
+      return Promise.resolve(current);
     },
   };
+}
+
+async function ensureMember(db: Db, caller: Extract<Caller, { kind: "member" }>): Promise<User> {
+  const existing = await db.user.findUnique({ where: { externalId: caller.externalId } });
+  if (existing) return existing;
+  return db.user.upsert({
+    where: { externalId: caller.externalId },
+    update: {},
+    create: { externalId: caller.externalId, displayName: caller.name, email: caller.email },
+  });
 }
