@@ -13,6 +13,22 @@ export interface Config {
   /** Secrets generated for this run (development only), printed once at start. */
   generatedSecrets: string[];
   usageRetentionDays: number;
+  security: SecurityConfig;
+}
+
+/** Protections of api/security/; every number is an env variable (docs/security.md). */
+export interface SecurityConfig {
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+  /** TRUSTED_DOCUMENTS=1: anonymous and member callers may run only the widgets' operations. */
+  trustedDocuments: boolean;
+  trustedDocumentsManifest: string;
+  /** Requests per window; 0 turns that limit off. */
+  rateLimit: { windowSeconds: number; anonymous: number; member: number; apiKey: number };
+  redisUrl: string | null;
+  /** Hops of reverse proxies in front of the server whose X-Forwarded-For is believed (0: none). */
+  trustProxy: number;
+  /** One JSON line per request on stdout. */
+  requestLog: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = "file:./data/pu.db";
@@ -49,5 +65,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     generatedSecrets,
     usageRetentionDays: Number(env.USAGE_RETENTION_DAYS ?? 90),
+    security: loadSecurityConfig(env, production),
+  };
+}
+
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number >= 0`);
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  return /^(1|true|yes|on)$/i.test(raw);
+}
+
+export function loadSecurityConfig(env: NodeJS.ProcessEnv, production: boolean): SecurityConfig {
+  return {
+    // Defaults leave room for GraphiQL's introspection (not counted) and every widget
+    // operation (depth <= 6, no aliases, < 300 tokens) while refusing abusive documents.
+    limits: {
+      maxDepth: count(env, "GRAPHQL_MAX_DEPTH", 10),
+      maxAliases: count(env, "GRAPHQL_MAX_ALIASES", 15),
+      maxTokens: count(env, "GRAPHQL_MAX_TOKENS", 2000),
+      maxDirectives: count(env, "GRAPHQL_MAX_DIRECTIVES", 20),
+      maxCost: count(env, "GRAPHQL_MAX_COST", 5000),
+    },
+    trustedDocuments: flag(env, "TRUSTED_DOCUMENTS", false),
+    trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || "dist/widgets/persisted-operations.json",
+    rateLimit: {
+      windowSeconds: Math.max(1, count(env, "RATE_LIMIT_WINDOW_SECONDS", 60)),
+      anonymous: count(env, "RATE_LIMIT_ANONYMOUS", 600),
+      member: count(env, "RATE_LIMIT_MEMBER", 300),
+      apiKey: count(env, "RATE_LIMIT_API_KEY", 3000),
+    },
+    redisUrl: env.REDIS_URL || null,
+    trustProxy: count(env, "TRUST_PROXY", 0),
+    requestLog: flag(env, "LOG_REQUESTS", production),
   };
 }

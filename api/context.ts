@@ -75,8 +75,13 @@ export async function resolveCaller(services: Services, authorization: string | 
   }
 }
 
-export async function createContext(services: Services, request: Request): Promise<Context> {
-  const caller = await resolveCaller(services, request.headers.get("authorization"));
+/** `known`: what api/security/request-state.ts already resolved for this request. */
+export async function createContext(
+  services: Services,
+  request: Request,
+  known?: { caller: Promise<Caller>; requestId: string },
+): Promise<Context> {
+  const caller = await (known?.caller ?? resolveCaller(services, request.headers.get("authorization")));
   const loaders = createLoaders(services.db);
   // A valid token for an unknown person creates them, so every later read sees them.
   const current = caller.kind === "member" ? await ensureMember(services.db, caller) : undefined;
@@ -84,7 +89,7 @@ export async function createContext(services: Services, request: Request): Promi
   return {
     ...services,
     caller,
-    requestId: request.headers.get("x-request-id")?.slice(0, 100) || randomUUID(),
+    requestId: known?.requestId ?? (request.headers.get("x-request-id")?.slice(0, 100) || randomUUID()),
     loaders,
     currentUser() {
       if (!current) return Promise.reject(unauthenticated("a member identity token is required"));

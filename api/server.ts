@@ -2,6 +2,7 @@
 // Start-up migrates the database and, on the embedded default, loads the demo workspace.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import sirv from "sirv";
 import { loadConfig, type Config } from "./config.ts";
@@ -12,6 +13,7 @@ import type { Services } from "./context.ts";
 import { createAppPubSub } from "./pubsub.ts";
 import { startJobs } from "./jobs.ts";
 import { seedDemoIfFresh } from "./demo/seed.ts";
+import type { LogSink } from "./security/logging.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -29,6 +31,8 @@ export interface StartOptions {
   database?: Database;
   /** Run background jobs on their intervals (default true). */
   jobs?: boolean;
+  /** Collects request log lines (tests); otherwise LOG_REQUESTS decides. */
+  logSink?: LogSink;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -41,7 +45,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (seeded) log(`Loaded the demo workspace (${seeded.users} users). It lives only in the default database.`);
   }
   const services = { db: database.db, dialect: database.dialect, config, pubsub: createAppPubSub() };
-  const app = createApp(services);
+  const app = createApp(services, { logSink: options.logSink });
   // Tests drive jobs by hand (runJob) so their timing is deterministic.
   const stopJobs = options.jobs === false ? async () => {} : startJobs(services);
 
@@ -50,7 +54,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // The bundle is public code: any page may load it (module scripts are fetched with CORS).
     setHeaders: (res) => res.setHeader("Access-Control-Allow-Origin", "*"),
   });
-  const examples = sirv(join(root, "examples"), { dev: !config.production, extensions: ["html"] });
+  // The examples folder is optional (a production image may leave it out).
+  const examples = existsSync(join(root, "examples"))
+    ? sirv(join(root, "examples"), { dev: !config.production, extensions: ["html"] })
+    : (_req: IncomingMessage, _res: ServerResponse, next: () => void) => next();
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0]!;

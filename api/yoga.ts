@@ -3,19 +3,25 @@ import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { schema } from "./schema/index.ts";
 import { createContext, type Context, type Services } from "./context.ts";
 import { exampleOperations } from "./graphiql-examples.ts";
+import { securityPlugins, maskErrorKeepingOriginal, type SecurityOptions } from "./security/index.ts";
+import { requestState } from "./security/request-state.ts";
 
 export type App = YogaServerInstance<{ remoteAddress?: string }, Context>;
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
-export function createApp(services: Services): App {
+export function createApp(services: Services, options: SecurityOptions = {}): App {
   const { config } = services;
+  const security = securityPlugins(services, options);
   return createYoga<{ remoteAddress?: string }, Context>({
     schema,
+    plugins: security.plugins,
     graphqlEndpoint: "/graphql",
     landingPage: false,
+    // One operation per request: a JSON array body is refused (400), so cost limits and rate
+    // limits count every operation.
     batching: false,
-    context: ({ request }) => createContext(services, request),
+    context: ({ request }) => createContext(services, request, requestState(request)),
     cors: (request) => {
       const origin = request.headers.get("origin");
       if (!origin || !config.allowedOrigins.includes(origin)) return false;
@@ -37,7 +43,9 @@ export function createApp(services: Services): App {
           ? JSON.stringify({ Authorization: `Bearer ${config.adminSecret}` })
           : JSON.stringify({ Authorization: "Bearer <ADMIN_SECRET>" }),
     }),
-    maskedErrors: { isDev: !config.production },
+    // Unexpected errors: generic message plus request id in production, details in the log line
+    // (api/security/logging.ts); development shows the original error too.
+    maskedErrors: { isDev: !config.production, maskError: maskErrorKeepingOriginal },
     logging: config.production ? "info" : "warn",
   });
 }

@@ -18,5 +18,7 @@ import "./feedback.ts";
 import "./notifications.ts";
 import "./webhooks.ts";
 import "./reports.ts";
+import "./audit.ts";
+import "./privacy.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -55,7 +55,10 @@ function withDb(url: string, db: string) {
   return u.toString();
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logSink?: import("../../api/security/logging.ts").LogSink } = {},
+): Promise<TestApp> {
   const databaseUrl = await freshDatabaseUrl();
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -66,7 +69,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   } as NodeJS.ProcessEnv);
   const database = await openDatabase(databaseUrl);
-  const server = await startServer(config, { quiet: true, database, jobs: false });
+  const server = await startServer(config, { quiet: true, database, jobs: false, logSink: options.logSink });
   const gql = async (query: string, variables?: Record<string, unknown>, auth?: string) => {
     const bearer = auth === "admin" ? ADMIN_SECRET : auth;
     const response = await fetch(`${server.url}/graphql`, {

@@ -1,0 +1,62 @@
+// What the security plugins learn about one HTTP request, shared between them and the
+// context factory: resolved once (the caller costs a database read for API keys).
+import { randomUUID } from "node:crypto";
+import type { Caller, Services } from "../context.ts";
+import { resolveCaller } from "../context.ts";
+
+export interface RequestState {
+  requestId: string;
+  startedAt: number;
+  ip: string;
+  /** The caller, or the authentication error resolveCaller threw (reported by the context). */
+  caller: Promise<Caller>;
+  /** The caller as far as rate limits and logs are concerned: a bad token counts as anonymous. */
+  settledCaller?: Caller;
+  operationName?: string | null;
+  errorCount: number;
+  /** Unexpected errors, kept for the log line (production masks them in the response). */
+  internalErrors: { message: string; stack?: string; path?: string }[];
+  rejectedBy?: string;
+}
+
+const states = new WeakMap<Request, RequestState>();
+
+export function clientIp(request: Request, remoteAddress: string | undefined, trustProxy: number): string {
+  if (trustProxy > 0) {
+    // Each trusted proxy appends the address it saw; the entry `trustProxy` from the end
+    // is the client as seen by the outermost proxy we trust. Entries before it are forgeable.
+    const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const seen = hops[hops.length - trustProxy];
+    if (seen) return seen;
+  }
+  return remoteAddress ?? "unknown";
+}
+
+export function beginRequest(services: Services, request: Request, remoteAddress: string | undefined): RequestState {
+  const existing = states.get(request);
+  if (existing) return existing;
+  const header = request.headers.get("x-request-id")?.trim();
+  const state: RequestState = {
+    requestId: header && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID(),
+    startedAt: performance.now(),
+    ip: clientIp(request, remoteAddress, services.config.security.trustProxy),
+    caller: resolveCaller(services, request.headers.get("authorization")),
+    errorCount: 0,
+    internalErrors: [],
+  };
+  state.caller.then(
+    (caller) => (state.settledCaller = caller),
+    () => (state.settledCaller = { kind: "anonymous", actor: null }),
+  );
+  states.set(request, state);
+  return state;
+}
+
+export function requestState(request: Request): RequestState | undefined {
+  return states.get(request);
+}
+
+/** The caller for rate limits and introspection: a refused token counts as anonymous. */
+export async function callerOrAnonymous(state: RequestState): Promise<Caller> {
+  return state.caller.catch(() => ({ kind: "anonymous", actor: null }) as Caller);
+}
