@@ -6,5 +6,6 @@ import "./root.ts";
 import "./users.ts";
 import "./api-keys.ts";
 import "./leaderboards.ts";
+import "./contributions.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
