@@ -7,5 +7,9 @@ import "./users.ts";
 import "./api-keys.ts";
 import "./leaderboards.ts";
 import "./contributions.ts";
+import "./badges.ts";
+import "./stories.ts";
+import "./recognition.ts";
+import "./referrals.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
