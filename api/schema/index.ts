@@ -20,5 +20,10 @@ import "./webhooks.ts";
 import "./reports.ts";
 import "./audit.ts";
 import "./privacy.ts";
+import "./contributions.ts";
+import "./badges.ts";
+import "./stories.ts";
+import "./recognition.ts";
+import "./referrals.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
