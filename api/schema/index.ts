@@ -6,5 +6,10 @@ import "./root.ts";
 import "./users.ts";
 import "./api-keys.ts";
 import "./leaderboards.ts";
+import "./cohorts.ts";
+import "./feedback.ts";
+import "./notifications.ts";
+import "./webhooks.ts";
+import "./reports.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
