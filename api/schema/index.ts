@@ -11,5 +11,6 @@ import "./feedback.ts";
 import "./notifications.ts";
 import "./webhooks.ts";
 import "./reports.ts";
+import "./criteria.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
