@@ -12,5 +12,6 @@ import "./notifications.ts";
 import "./webhooks.ts";
 import "./reports.ts";
 import "./criteria.ts";
+import "./usage.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
