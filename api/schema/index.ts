@@ -13,5 +13,6 @@ import "./webhooks.ts";
 import "./reports.ts";
 import "./criteria.ts";
 import "./usage.ts";
+import "./contributions.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

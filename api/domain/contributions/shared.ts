@@ -1,0 +1,52 @@
+// Small pieces shared by the contribution, badge, story and referral domains.
+import type { Db, Dialect } from "../../db.ts";
+import type { Caller } from "../../context.ts";
+
+/** The interactive-transaction client (everything but the client-level methods). */
+export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+export interface WriteContext {
+  db: Db;
+  caller: Caller;
+  requestId: string;
+  dialect: Dialect;
+}
+
+/** A write's side effects to announce after commit: the leaderboard scopes whose points moved. */
+export interface Changed {
+  scopes: string[];
+}
+
+export function isUniqueViolation(error: unknown) {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+/**
+ * A timestamp as raw SQL expects it. Prisma stores SQLite DateTimes as ISO text with a
+ * "+00:00" offset; comparing against toISOString()'s "Z" form would misorder equal instants
+ * ("+" sorts before "Z"), so raw SQL on SQLite always uses Prisma's own form.
+ */
+export function sqlTime(dialect: Dialect, date: Date): Date | string {
+  return dialect === "sqlite" ? date.toISOString().replace("Z", "+00:00") : date;
+}
+
+/** After commit: tell live leaderboards (subscriptions) which scopes moved. */
+export function announceScopes(pubsub: { publish(topic: "leaderboard.changed", payload: { scope: string }): void }, scopes: string[]) {
+  for (const scope of new Set(scopes)) pubsub.publish("leaderboard.changed", { scope });
+}
+
+/**
+ * The person with this externalId, created on first sight. Outside any transaction and
+ * tolerant of a concurrent creator: on PostgreSQL a unique violation inside a transaction
+ * would abort it, so parallel first contributions for one new person must not race there.
+ */
+export async function ensureUser(db: Db, externalId: string) {
+  const found = await db.user.findUnique({ where: { externalId } });
+  if (found) return found;
+  try {
+    return await db.user.create({ data: { externalId } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return db.user.findUniqueOrThrow({ where: { externalId } });
+  }
+}
