@@ -6,12 +6,12 @@ import "./root.ts";
 import "./users.ts";
 import "./api-keys.ts";
 import "./leaderboards.ts";
+import "./criteria.ts";
 import "./cohorts.ts";
 import "./feedback.ts";
 import "./notifications.ts";
 import "./webhooks.ts";
 import "./reports.ts";
-import "./criteria.ts";
 import "./usage.ts";
 import "./contributions.ts";
 
