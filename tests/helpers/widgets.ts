@@ -44,7 +44,7 @@ export async function widgetEnv(): Promise<WidgetEnv> {
       return { page, errors };
     },
     async close() {
-      await Promise.all(pages.map((p) => p.context().close()));
+      await Promise.all(pages.map((p) => p.context().close().catch(() => {})));
       await host.close();
       await app.close();
     },

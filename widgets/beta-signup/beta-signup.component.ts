@@ -27,7 +27,6 @@ export class PuBetaSignup extends PuElement {
     seatsLeft: "{seats} of {capacity} seats left",
     seatsOne: "1 seat left",
     seatsFull: "All seats are taken; {waitlist} on the waitlist.",
-    seatsUnlimited: "Seats available",
     join: "Join the beta",
     joinWaitlist: "Join the waitlist",
     leave: "Leave the beta",
@@ -63,7 +62,7 @@ export class PuBetaSignup extends PuElement {
     let action: unknown = nothing;
     if (now.kind === "accepted" || now.kind === "waitlisted" || now.kind === "pending") {
       status = now.kind === "waitlisted" ? this.t("waitlisted", { position: now.position ?? "?" }) : this.t(now.kind);
-      action = html`<button class="secondary" part="leave button" ?disabled=${this.busy} @click=${() => this.leave(cohort)}>
+      action = html`<button class="secondary" part="leave button" aria-disabled=${this.busy} @click=${() => this.leave(cohort)}>
         ${this.t(now.kind === "waitlisted" ? "leaveWaitlist" : "leave")}
       </button>`;
     } else if (now.kind === "closed") {
@@ -71,7 +70,7 @@ export class PuBetaSignup extends PuElement {
     } else if (!member) {
       status = this.t("signIn");
     } else {
-      action = html`<button part="join button" ?disabled=${this.busy} @click=${() => this.join(cohort)}>${this.t(now.full ? "joinWaitlist" : "join")}</button>`;
+      action = html`<button part="join button" aria-disabled=${this.busy} @click=${() => this.join(cohort)}>${this.t(now.full ? "joinWaitlist" : "join")}</button>`;
     }
     return html`<h2 part="title">${cohort.name}</h2>
       ${cohort.description ? html`<p part="description">${cohort.description}</p>` : nothing}
@@ -91,7 +90,9 @@ export class PuBetaSignup extends PuElement {
       </div>`;
   }
 
+  /** Runs join or leave once at a time; the button stays focusable (not `disabled`) meanwhile. */
   private async act<T>(run: () => Promise<T>) {
+    if (this.busy) return undefined;
     this.busy = true;
     this.failed = null;
     try {
@@ -113,10 +114,11 @@ export class PuBetaSignup extends PuElement {
       this.emit("pu-beta-joined", { cohortId: cohort.id, enrollment: result.enrollment });
       return this.reloadKeepingFocus();
     }
-    if ("explanation" in result) {
-      this.outcome = this.t("notEligible");
+    if (result.__typename === "NotEligibleError" && "summary" in result) {
+      const conditions = result.explanation?.conditions;
+      this.outcome = conditions?.length ? this.t("notEligible") : result.summary || result.message;
       // Show what is missing first; what already passes gives the full picture.
-      this.failed = [...result.explanation.conditions].sort((a, b) => Number(a.passed) - Number(b.passed));
+      this.failed = conditions ? [...conditions].sort((a, b) => Number(a.passed) - Number(b.passed)) : null;
       return;
     }
     this.outcome = this.t("failed", { message: this.reportError(new Error(result.message)) });

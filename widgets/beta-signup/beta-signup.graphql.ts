@@ -13,7 +13,7 @@ export const JOIN_COHORT = /* GraphQL */ `mutation PuJoinCohort($input: JoinCoho
   joinCohort(input: $input) {
     __typename
     ... on JoinCohortPayload { ${ENROLLMENT} }
-    ... on NotEligibleError { explanation { passed conditions { metric windowDays op threshold actual passed } } }
+    ... on NotEligibleError { summary explanation }
     ... on Error { message }
   }
 }`;
@@ -36,8 +36,8 @@ export interface Cohort {
   id: string;
   name: string;
   description: string | null;
-  capacity: number | null;
-  seatsLeft: number | null;
+  capacity: number;
+  seatsLeft: number;
   acceptedCount: number;
   waitlistLength: number;
   mode: string;
@@ -49,7 +49,7 @@ export interface Cohort {
 
 export type JoinResult =
   | { __typename: "JoinCohortPayload"; enrollment: Enrollment }
-  | { __typename: "NotEligibleError"; message: string; explanation: { passed: boolean; conditions: Condition[] } }
+  | { __typename: "NotEligibleError"; message: string; summary: string; explanation: { passed: boolean; conditions: Condition[] } | null }
   | { __typename: string; message: string };
 
 export type LeaveResult = { __typename: "LeaveCohortPayload"; enrollment: { id: string; status: string } } | { __typename: string; message: string };

@@ -5,7 +5,7 @@ export type Standing =
   | { kind: "accepted" }
   | { kind: "waitlisted"; position: number | null }
   | { kind: "pending" }
-  | { kind: "open"; seatsLeft: number | null; full: boolean }
+  | { kind: "open"; full: boolean }
   | { kind: "closed" };
 
 const ACTIVE = new Set(["ACCEPTED", "WAITLISTED", "PENDING"]);
@@ -18,12 +18,11 @@ export function standing(cohort: Cohort): Standing {
     return { kind: "pending" };
   }
   if (!cohort.isOpen) return { kind: "closed" };
-  return { kind: "open", seatsLeft: cohort.seatsLeft, full: cohort.seatsLeft !== null && cohort.seatsLeft <= 0 };
+  return { kind: "open", full: cohort.seatsLeft <= 0 };
 }
 
 /** String key and values for the seats line. */
 export function seatsMessage(cohort: Cohort): [string, Record<string, number>] {
-  if (cohort.seatsLeft === null) return ["seatsUnlimited", {}];
   if (cohort.seatsLeft <= 0) return ["seatsFull", { waitlist: cohort.waitlistLength }];
   return [cohort.seatsLeft === 1 ? "seatsOne" : "seatsLeft", { seats: cohort.seatsLeft, capacity: cohort.capacity ?? 0 }];
 }

@@ -1,7 +1,7 @@
 // Form rules, checked in the page before anything is sent (the API checks them again).
 
 export const KINDS = ["IDEA", "BUG", "PRAISE", "QUESTION"] as const;
-export const LIMITS = { title: 200, body: 5000 };
+export const LIMITS = { title: 200, body: 10_000 };
 
 export interface FeedbackValues {
   kind: string;

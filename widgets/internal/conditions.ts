@@ -4,9 +4,12 @@ export interface Condition {
   metric: string;
   windowDays: number | null;
   op: string;
-  threshold: number;
-  actual: number;
+  /** Null for attribute conditions. */
+  threshold: number | null;
+  actual: number | null;
   passed: boolean;
+  /** The server's own sentence, used for conditions that are not counts (tier, attribute, membership). */
+  label?: string;
 }
 
 export const metricWords: Record<string, string> = {
@@ -29,6 +32,7 @@ export function conditionLabel(c: Pick<Condition, "metric" | "windowDays">, word
 
 /** "Days active in the last 30 days: you have 9, and at least 15 are needed." */
 export function explainCondition(c: Condition, words = metricWords): string {
+  if (c.threshold === null || c.actual === null || !(c.metric in words)) return (c.label ?? c.metric) + (c.passed ? " ✓" : "");
   const label = conditionLabel(c, words);
   const needed = `${opWords[c.op] ?? c.op} ${c.threshold}`;
   const sentence = c.passed ? `${label}: ${c.actual} (${needed} needed) ✓` : `${label}: you have ${c.actual}, and ${needed} ${c.threshold === 1 ? "is" : "are"} needed.`;
@@ -38,6 +42,6 @@ export function explainCondition(c: Condition, words = metricWords): string {
 /** Share of the way to a "more is better" threshold, 0..1 (1 when passed). */
 export function conditionProgress(c: Condition): number {
   if (c.passed) return 1;
-  if (c.op === "GTE" || c.op === "GT") return c.threshold > 0 ? Math.max(0, Math.min(1, c.actual / c.threshold)) : 0;
+  if ((c.op === "GTE" || c.op === "GT") && c.threshold && c.actual !== null) return Math.max(0, Math.min(1, c.actual / c.threshold));
   return 0;
 }

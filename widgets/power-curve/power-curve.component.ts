@@ -7,7 +7,7 @@ import { Task } from "@lit/task";
 import { PuElement } from "../internal/base.ts";
 import { sharedStyles } from "../internal/shared.styles.ts";
 import { powerCurveStyles } from "./power-curve.styles.ts";
-import { POWER_CURVE_QUERY, type PowerCurve } from "./power-curve.graphql.ts";
+import { POWER_CURVE_QUERY, type PowerCurve, type PowerCurveResult } from "./power-curve.graphql.ts";
 import { bars, CHART, fillBuckets, summary, todayUtc } from "./power-curve.logic.ts";
 
 export class PuPowerCurve extends PuElement {
@@ -32,8 +32,9 @@ export class PuPowerCurve extends PuElement {
   protected load = new Task(this, {
     task: async ([asOf, windowDays, , token]) => {
       if (!token) return undefined;
-      const data = await this.query<{ powerUserCurve: PowerCurve }>(POWER_CURVE_QUERY, { asOf: asOf || todayUtc(), windowDays });
-      return data.powerUserCurve;
+      const { powerUserCurve: curve } = await this.query<{ powerUserCurve: PowerCurveResult }>(POWER_CURVE_QUERY, { asOf: asOf || todayUtc(), windowDays });
+      if ("message" in curve) throw new Error(this.reportError(new Error(curve.message)));
+      return curve;
     },
     args: () => [this.asOf, this.windowDays, this.endpoint, this.effectiveToken] as const,
   });

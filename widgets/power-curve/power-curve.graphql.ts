@@ -1,5 +1,7 @@
 export const POWER_CURVE_QUERY = /* GraphQL */ `query PuPowerCurve($asOf: Date!, $windowDays: Int) {
-  powerUserCurve(asOf: $asOf, windowDays: $windowDays) { windowDays buckets { activeDays users } }
+  powerUserCurve(asOf: $asOf, windowDays: $windowDays) {
+    __typename ... on PowerUserCurve { windowDays buckets { activeDays users } } ... on Error { message }
+  }
 }`;
 
 export interface Bucket {
@@ -11,3 +13,5 @@ export interface PowerCurve {
   windowDays: number;
   buckets: Bucket[];
 }
+
+export type PowerCurveResult = PowerCurve | { message: string };

@@ -44,15 +44,16 @@ export class PuTierProgress extends PuElement {
           ? html`<h3 part="next">${this.t("next", { name: next.name })}</h3>
               <ol part="conditions">
                 ${p.conditions.map((c) => {
-                  const label = conditionLabel(c);
+                  const label = c.threshold === null || c.actual === null ? c.label ?? c.metric : conditionLabel(c);
+                  const value = c.threshold === null || c.actual === null ? "" : this.t("value", { actual: c.actual, threshold: c.threshold });
                   const share = Math.round(conditionProgress(c) * 100);
                   return html`<li class=${c.passed ? "passed" : "open"} part="condition">
                     <div class="label">
                       <span>${label[0]!.toUpperCase() + label.slice(1)}</span>
-                      <span class="value">${this.t("value", { actual: c.actual, threshold: c.threshold })} ${c.passed ? "✓" : ""}</span>
+                      <span class="value">${value} ${c.passed ? "✓" : ""}</span>
                     </div>
                     <div class="bar" part="bar" role="progressbar" aria-label=${label} aria-valuemin="0" aria-valuemax="100"
-                      aria-valuenow=${share} aria-valuetext=${this.t("value", { actual: c.actual, threshold: c.threshold })}>
+                      aria-valuenow=${share} aria-valuetext=${value || `${share}%`}>
                       <div class="fill" style="width:${share}%"></div>
                     </div>
                   </li>`;
