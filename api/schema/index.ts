@@ -14,5 +14,9 @@ import "./webhooks.ts";
 import "./reports.ts";
 import "./usage.ts";
 import "./contributions.ts";
+import "./badges.ts";
+import "./stories.ts";
+import "./recognition.ts";
+import "./referrals.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

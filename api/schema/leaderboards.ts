@@ -27,7 +27,7 @@ export const LeaderboardEntry = builder.objectRef<LeaderboardRow>("LeaderboardEn
 });
 
 /** Who may read a board: public programs and the workspace board are open unless set members-only. */
-async function canReadBoard(ctx: Context, programId: string | null | undefined) {
+export async function canReadBoard(ctx: Context, programId: string | null | undefined) {
   const { kind } = ctx.caller;
   if (kind === "admin" || (kind === "integrator" && ctx.caller.scopes.has("read"))) return true;
   if (!programId) return kind === "member" || !(await getSetting(ctx.db, "leaderboard.membersOnly"));
@@ -39,7 +39,7 @@ async function canReadBoard(ctx: Context, programId: string | null | undefined) 
 }
 
 /** The board's program from `programId` or `program` (slug); an unknown slug matches no program. */
-async function boardProgramId(ctx: Context, args: { programId?: { id: string } | null; program?: string | null }) {
+export async function boardProgramId(ctx: Context, args: { programId?: { id: string } | null; program?: string | null }) {
   if (args.programId) return args.programId.id;
   if (!args.program) return null;
   const program = await ctx.db.program.findUnique({ where: { slug: args.program }, select: { id: true } });
