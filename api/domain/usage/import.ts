@@ -9,7 +9,7 @@ import type { Db, Dialect } from "../../db.ts";
 import { parseIsoDate, startOfDay } from "../days.ts";
 import { checkEvents, checkId, UsageBatchError, type UsageEventInput, type UsageIssue } from "./events.ts";
 import { ingestCheckedEvents, ensureFeatures, ensureUsers, advanceLastActive, TRANSACTION_OPTIONS, type Sql } from "./ingest.ts";
-import { chunkRows, chunks, valuesList, withRetries } from "./sql.ts";
+import { col, jsonRows, rowsParam, withRetries } from "./sql.ts";
 
 export type ImportKind = "usage" | "rollups";
 
@@ -220,34 +220,31 @@ async function commitRollups(db: Db, dialect: Dialect, batch: { row: Row; line: 
         byKey.set(`${u}\u0000${r.day}\u0000${f}`, [u, r.day, f, r.events, r.sessions]);
       }
       const daily = [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, v]) => v);
-      for (const chunk of chunks(daily, chunkRows(5))) {
-        await tx.$executeRawUnsafe(
-          `INSERT INTO "UsageDaily" ("userId", "day", "featureId", "events", "sessions")
-           VALUES ${valuesList(dialect, chunk.length, ["", "int", "", "int", "int"])}
-           ON CONFLICT ("userId", "day", "featureId") DO UPDATE SET "events" = excluded."events", "sessions" = excluded."sessions"`,
-          ...chunk.flat(),
-        );
-      }
+      const c = (i: number, cast = "") => col(dialect, i, cast);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "UsageDaily" ("userId", "day", "featureId", "events", "sessions")
+         SELECT ${c(0)}, ${c(1, "int")}, ${c(2)}, ${c(3, "int")}, ${c(4, "int")} FROM ${jsonRows(dialect)} WHERE true
+         ON CONFLICT ("userId", "day", "featureId") DO UPDATE SET "events" = excluded."events", "sessions" = excluded."sessions"`,
+        rowsParam(daily),
+      );
       const userDays = [...new Set(daily.map((r) => `${r[0]}\u0000${r[1]}`))].sort().map((k) => {
         const [u, d] = k.split("\u0000");
-        return [u, Number(d)];
+        return [u!, Number(d)] as [string, number];
       });
       const latest = new Map<string, Date>();
-      for (const [u, d] of userDays as [string, number][]) {
+      for (const [u, d] of userDays) {
         const at = startOfDay(d);
         if (!latest.has(u) || latest.get(u)! < at) latest.set(u, at);
       }
-      for (const chunk of chunks(userDays, chunkRows(2))) {
-        await tx.$executeRawUnsafe(
-          `WITH v("userId", "day") AS (VALUES ${valuesList(dialect, chunk.length, ["", "int"])})
-           INSERT INTO "UserDay" ("userId", "day", "events", "sessions")
-           SELECT d."userId", d."day", SUM(d."events"), MAX(d."sessions")
-           FROM "UsageDaily" d JOIN v ON v."userId" = d."userId" AND v."day" = d."day" WHERE true
-           GROUP BY d."userId", d."day"
-           ON CONFLICT ("userId", "day") DO UPDATE SET "events" = excluded."events", "sessions" = excluded."sessions"`,
-          ...chunk.flat(),
-        );
-      }
+      await tx.$executeRawUnsafe(
+        `WITH v("userId", "day") AS (SELECT ${c(0)}, ${c(1, "int")} FROM ${jsonRows(dialect)})
+         INSERT INTO "UserDay" ("userId", "day", "events", "sessions")
+         SELECT d."userId", d."day", SUM(d."events"), MAX(d."sessions")
+         FROM "UsageDaily" d JOIN v ON v."userId" = d."userId" AND v."day" = d."day" WHERE true
+         GROUP BY d."userId", d."day"
+         ON CONFLICT ("userId", "day") DO UPDATE SET "events" = excluded."events", "sessions" = excluded."sessions"`,
+        rowsParam(userDays),
+      );
       await advanceLastActive(tx, dialect, latest);
       return { accepted: rows.length, duplicates: 0 };
     }, TRANSACTION_OPTIONS),

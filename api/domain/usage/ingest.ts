@@ -1,6 +1,8 @@
 // Usage ingest: checked events written set-based in one transaction, with the rollups
 // (UsageDaily, UserDay, UsageSession, User.lastActiveAt) kept current in the same transaction.
 //
+// Each statement takes the whole batch as one JSON parameter (see sql.ts for why).
+//
 // Exactness under replays and concurrency rests on one rule: a rollup only counts what this
 // transaction's INSERT ... ON CONFLICT DO NOTHING RETURNING actually inserted. A concurrent
 // transaction inserting the same eventId (or session) waits on the unique key and then inserts
@@ -11,7 +13,7 @@ import type { Db, Dialect } from "../../db.ts";
 import type { Caller } from "../../context.ts";
 import { recordAudit } from "../audit.ts";
 import { checkEvents, type UsageEvent, type UsageEventInput } from "./events.ts";
-import { chunkRows, chunks, dbInstant, inList, valuesList, withRetries } from "./sql.ts";
+import { col, jsonRows, rowsParam, withRetries } from "./sql.ts";
 
 export interface IngestResult {
   /** Events written for the first time. */
@@ -68,38 +70,40 @@ export async function ingestCheckedEvents(db: Db, dialect: Dialect, events: read
 export async function writeEvents(tx: Sql, dialect: Dialect, events: readonly UsageEvent[], now: Date): Promise<number> {
   const userIds = await ensureUsers(tx, dialect, events.map((e) => e.userId), now);
   const featureIds = await ensureFeatures(tx, dialect, events.map((e) => e.feature), now);
-  const received = dbInstant(dialect, now);
+  const received = now.toISOString();
 
-  const inserted = new Set<string>();
-  const width = 8;
-  for (const chunk of chunks(events, chunkRows(width))) {
-    const params: unknown[] = new Array(chunk.length * width);
-    let p = 0;
-    for (const e of chunk) {
-      params[p++] = e.eventId;
-      params[p++] = userIds.get(e.userId);
-      params[p++] = featureIds.get(e.feature);
-      params[p++] = dbInstant(dialect, e.occurredAt);
-      params[p++] = e.day;
-      params[p++] = e.sessionId;
-      params[p++] = e.properties;
-      params[p++] = received;
-    }
-    const rows = await tx.$queryRawUnsafe<{ eventId: string }[]>(
-      `INSERT INTO "UsageEvent" ("eventId", "userId", "featureId", "occurredAt", "day", "sessionId", "properties", "receivedAt")
-       VALUES ${valuesList(dialect, chunk.length, ["", "", "", "timestamp(3)", "int", "", "jsonb", "timestamp(3)"])}
-       ON CONFLICT ("eventId") DO NOTHING RETURNING "eventId"`,
-      ...params,
-    );
-    for (const r of rows) inserted.add(r.eventId);
-  }
-  if (inserted.size === 0) return 0;
+  const rows = events.map((e) => [e.eventId, userIds.get(e.userId), featureIds.get(e.feature), e.occurredAt.toISOString(), e.day, e.sessionId, e.properties]);
+  const c = (i: number, cast = "") => col(dialect, i, cast);
+  const inserted = await tx.$queryRawUnsafe<{ eventId: string }[]>(
+    `INSERT INTO "UsageEvent" ("eventId", "userId", "featureId", "occurredAt", "day", "sessionId", "properties", "receivedAt")
+     SELECT ${c(0)}, ${c(1)}, ${c(2)}, ${instantCol(dialect, 3)}, ${c(4, "int")}, ${c(5)}, ${c(6, "jsonb")}, ${instantParam(dialect, 2)}
+     FROM ${jsonRows(dialect)} WHERE true
+     ON CONFLICT ("eventId") DO NOTHING RETURNING "eventId"`,
+    // Positional `?` on SQLite follow the text (receivedAt first); PostgreSQL numbers them.
+    ...(dialect === "sqlite" ? [instantValue(dialect, received), rowsParam(rows)] : [rowsParam(rows), received]),
+  );
+  if (inserted.length === 0) return 0;
 
-  const fresh = events
-    .filter((e) => inserted.has(e.eventId))
-    .map((e) => ({ userId: userIds.get(e.userId)!, featureId: featureIds.get(e.feature)!, day: e.day, sessionId: e.sessionId, occurredAt: e.occurredAt }));
-  await addToRollups(tx, dialect, fresh);
-  return inserted.size;
+  const fresh = new Set(inserted.map((r) => r.eventId));
+  await addToRollups(
+    tx,
+    dialect,
+    events
+      .filter((e) => fresh.has(e.eventId))
+      .map((e) => ({ userId: userIds.get(e.userId)!, featureId: featureIds.get(e.feature)!, day: e.day, sessionId: e.sessionId, occurredAt: e.occurredAt })),
+  );
+  return fresh.size;
+}
+
+/** An ISO instant from a JSON row, in the column's storage form (Prisma's text on SQLite). */
+function instantCol(dialect: Dialect, index: number) {
+  return dialect === "sqlite" ? `replace(${col(dialect, index)}, 'Z', '+00:00')` : `${col(dialect, index)}::timestamptz AT TIME ZONE 'UTC'`;
+}
+function instantParam(dialect: Dialect, n: number) {
+  return dialect === "sqlite" ? "?" : `$${n}::timestamptz AT TIME ZONE 'UTC'`;
+}
+function instantValue(dialect: Dialect, iso: string) {
+  return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
 }
 
 export interface RollupEvent {
@@ -113,6 +117,7 @@ export interface RollupEvent {
 /** Adds newly inserted events to UsageDaily, UserDay, UsageSession and User.lastActiveAt. */
 async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEvent[]) {
   const SEP = "\u0000";
+  const c = (i: number, cast = "") => col(dialect, i, cast);
   // Sessions: one UsageSession row per (user, day, session, feature) and one with featureId ""
   // for the user-day, so both levels count a session once, whatever the replays and races.
   const sessionKeys = new Set<string>();
@@ -122,14 +127,16 @@ async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEv
     sessionKeys.add([e.userId, e.day, e.sessionId, ""].join(SEP));
   }
   const newSessions = new Map<string, number>(); // "user|day|feature" or "user|day|" -> new sessions
-  const sessionRows = [...sessionKeys].sort().map((k) => k.split(SEP));
-  for (const chunk of chunks(sessionRows, chunkRows(4))) {
-    const params = chunk.flatMap(([u, d, s, f]) => [u, Number(d), s, f]);
+  if (sessionKeys.size > 0) {
+    const sessionRows = [...sessionKeys].sort().map((k) => {
+      const [u, d, s, f] = k.split(SEP);
+      return [u, Number(d), s, f];
+    });
     const rows = await tx.$queryRawUnsafe<{ userId: string; day: number | bigint; featureId: string }[]>(
       `INSERT INTO "UsageSession" ("userId", "day", "sessionId", "featureId")
-       VALUES ${valuesList(dialect, chunk.length, ["", "int", "", ""])}
+       SELECT ${c(0)}, ${c(1, "int")}, ${c(2)}, ${c(3)} FROM ${jsonRows(dialect)} WHERE true
        ON CONFLICT ("userId", "day", "sessionId", "featureId") DO NOTHING RETURNING "userId", "day", "featureId"`,
-      ...params,
+      rowsParam(sessionRows),
     );
     for (const r of rows) {
       const key = [r.userId, Number(r.day), r.featureId].join(SEP);
@@ -153,94 +160,76 @@ async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEv
     const [u, d, f] = k.split(SEP);
     return [u, Number(d), f, daily.get(k)!, newSessions.get(k) ?? 0];
   });
-  for (const chunk of chunks(dailyRows, chunkRows(5))) {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "UsageDaily" ("userId", "day", "featureId", "events", "sessions")
-       VALUES ${valuesList(dialect, chunk.length, ["", "int", "", "int", "int"])}
-       ON CONFLICT ("userId", "day", "featureId") DO UPDATE SET
-         "events" = "UsageDaily"."events" + excluded."events", "sessions" = "UsageDaily"."sessions" + excluded."sessions"`,
-      ...chunk.flat(),
-    );
-  }
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "UsageDaily" ("userId", "day", "featureId", "events", "sessions")
+     SELECT ${c(0)}, ${c(1, "int")}, ${c(2)}, ${c(3, "int")}, ${c(4, "int")} FROM ${jsonRows(dialect)} WHERE true
+     ON CONFLICT ("userId", "day", "featureId") DO UPDATE SET
+       "events" = "UsageDaily"."events" + excluded."events", "sessions" = "UsageDaily"."sessions" + excluded."sessions"`,
+    rowsParam(dailyRows),
+  );
 
   const dayRows = [...userDay.keys()].sort().map((k) => {
     const [u, d] = k.split(SEP);
     return [u, Number(d), userDay.get(k)!, newSessions.get(k) ?? 0];
   });
-  for (const chunk of chunks(dayRows, chunkRows(4))) {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "UserDay" ("userId", "day", "events", "sessions")
-       VALUES ${valuesList(dialect, chunk.length, ["", "int", "int", "int"])}
-       ON CONFLICT ("userId", "day") DO UPDATE SET
-         "events" = "UserDay"."events" + excluded."events", "sessions" = "UserDay"."sessions" + excluded."sessions"`,
-      ...chunk.flat(),
-    );
-  }
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "UserDay" ("userId", "day", "events", "sessions")
+     SELECT ${c(0)}, ${c(1, "int")}, ${c(2, "int")}, ${c(3, "int")} FROM ${jsonRows(dialect)} WHERE true
+     ON CONFLICT ("userId", "day") DO UPDATE SET
+       "events" = "UserDay"."events" + excluded."events", "sessions" = "UserDay"."sessions" + excluded."sessions"`,
+    rowsParam(dayRows),
+  );
 
   await advanceLastActive(tx, dialect, lastActive);
 }
 
 /** Moves User.lastActiveAt forward (never back) to the latest instant seen per user id. */
 export async function advanceLastActive(tx: Sql, dialect: Dialect, latest: ReadonlyMap<string, Date>) {
-  const rows = [...latest.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  for (const chunk of chunks(rows, chunkRows(2))) {
-    await tx.$executeRawUnsafe(
-      `WITH v("id", "t") AS (VALUES ${valuesList(dialect, chunk.length, ["", "timestamp(3)"])})
-       UPDATE "User" SET "lastActiveAt" = v."t" FROM v
-       WHERE "User"."id" = v."id" AND ("User"."lastActiveAt" IS NULL OR "User"."lastActiveAt" < v."t")`,
-      ...chunk.flatMap(([id, t]) => [id, dbInstant(dialect, t)]),
-    );
-  }
+  if (latest.size === 0) return;
+  const rows = [...latest.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, t]) => [id, t.toISOString()]);
+  await tx.$executeRawUnsafe(
+    `WITH v("id", "t") AS (SELECT ${col(dialect, 0)}, ${instantCol(dialect, 1)} FROM ${jsonRows(dialect)})
+     UPDATE "User" SET "lastActiveAt" = v."t" FROM v
+     WHERE "User"."id" = v."id" AND ("User"."lastActiveAt" IS NULL OR "User"."lastActiveAt" < v."t")`,
+    rowsParam(rows),
+  );
 }
 
 /** externalId -> User.id, creating unknown people (first seen now). */
 export async function ensureUsers(tx: Sql, dialect: Dialect, externalIds: readonly string[], now: Date) {
-  return ensureKeys(tx, dialect, externalIds, {
-    select: (list) => `SELECT "id", "externalId" AS "key" FROM "User" WHERE "externalId" IN (${list})`,
-    insert: (values) =>
-      `INSERT INTO "User" ("id", "externalId", "firstSeenAt", "createdAt", "updatedAt") VALUES ${values} ON CONFLICT ("externalId") DO NOTHING`,
-    casts: ["", "", "timestamp(3)", "timestamp(3)", "timestamp(3)"],
-    row: (key, at) => [randomUUID(), key, at, at, at],
-    now,
+  const at = instantCol(dialect, 2);
+  return ensureKeys(tx, dialect, externalIds, now, {
+    select: `SELECT "id", "externalId" AS "key" FROM "User" WHERE "externalId" IN (SELECT ${col(dialect, 0)} FROM ${jsonRows(dialect)})`,
+    insert: `INSERT INTO "User" ("id", "externalId", "firstSeenAt", "createdAt", "updatedAt")
+             SELECT ${col(dialect, 1)}, ${col(dialect, 0)}, ${at}, ${at}, ${at} FROM ${jsonRows(dialect)} WHERE true
+             ON CONFLICT ("externalId") DO NOTHING`,
   });
 }
 
 /** feature key -> Feature.id, creating unknown features (named after their key, not advanced). */
 export async function ensureFeatures(tx: Sql, dialect: Dialect, keys: readonly string[], now: Date) {
-  return ensureKeys(tx, dialect, keys, {
-    select: (list) => `SELECT "id", "key" FROM "Feature" WHERE "key" IN (${list})`,
-    insert: (values) => `INSERT INTO "Feature" ("id", "key", "name", "createdAt") VALUES ${values} ON CONFLICT ("key") DO NOTHING`,
-    casts: ["", "", "", "timestamp(3)"],
-    row: (key, at) => [randomUUID(), key, key, at],
-    now,
+  return ensureKeys(tx, dialect, keys, now, {
+    select: `SELECT "id", "key" FROM "Feature" WHERE "key" IN (SELECT ${col(dialect, 0)} FROM ${jsonRows(dialect)})`,
+    insert: `INSERT INTO "Feature" ("id", "key", "name", "createdAt")
+             SELECT ${col(dialect, 1)}, ${col(dialect, 0)}, ${col(dialect, 0)}, ${instantCol(dialect, 2)} FROM ${jsonRows(dialect)} WHERE true
+             ON CONFLICT ("key") DO NOTHING`,
   });
 }
 
-interface KeySpec {
-  select(list: string): string;
-  insert(values: string): string;
-  casts: string[];
-  row(key: string, at: unknown): unknown[];
-  now: Date;
-}
-
-async function ensureKeys(tx: Sql, dialect: Dialect, keys: readonly string[], spec: KeySpec) {
+/** Statements over JSON rows [key, newId, nowIso]. */
+async function ensureKeys(tx: Sql, dialect: Dialect, keys: readonly string[], now: Date, sql: { select: string; insert: string }) {
   const wanted = [...new Set(keys)].sort();
   const ids = new Map<string, string>();
   const lookup = async (list: readonly string[]) => {
-    for (const chunk of chunks(list, chunkRows(1))) {
-      const rows = await tx.$queryRawUnsafe<{ id: string; key: string }[]>(spec.select(inList(dialect, chunk.length)), ...chunk);
-      for (const r of rows) ids.set(r.key, r.id);
-    }
+    const rows = await tx.$queryRawUnsafe<{ id: string; key: string }[]>(sql.select, rowsParam(list.map((k) => [k])));
+    for (const r of rows) ids.set(r.key, r.id);
   };
   // Known keys are the common case: one read, and writes only for the new ones.
   await lookup(wanted);
   const missing = wanted.filter((k) => !ids.has(k));
   if (missing.length > 0) {
-    const at = dbInstant(dialect, spec.now);
-    for (const chunk of chunks(missing, chunkRows(spec.casts.length))) {
-      await tx.$executeRawUnsafe(spec.insert(valuesList(dialect, chunk.length, spec.casts)), ...chunk.flatMap((k) => spec.row(k, at)));
-    }
+    const at = now.toISOString();
+    await tx.$executeRawUnsafe(sql.insert, rowsParam(missing.map((k) => [k, randomUUID(), at])));
     // A concurrent batch may have created some of them first: read back whichever row won.
     await lookup(missing);
   }

@@ -1,43 +1,26 @@
-// Small helpers for set-based raw SQL shared by ingest, import and retention:
-// multi-row VALUES lists with bound parameters, chunked under the databases' parameter limits.
+// Small helpers for set-based raw SQL shared by ingest, import and retention.
+//
+// A batch travels as ONE bound parameter: a JSON array of rows (each row an array), expanded by
+// the database (json_each on SQLite, jsonb_array_elements on PostgreSQL) into
+// INSERT ... SELECT ... ON CONFLICT. Measured on SQLite through Prisma, this inserts about 6x
+// faster than multi-row VALUES lists, whose cost is dominated by per-parameter overhead in the
+// client (8 parameters an event), and it needs no chunking under the parameter limits.
 import type { Dialect } from "../../db.ts";
 
-/** SQLite allows 32,766 bound parameters a statement, PostgreSQL 65,535; stay well below both. */
-export const MAX_PARAMS = 30_000;
-
-/** Rows per statement for `columns` parameters per row. */
-export function chunkRows(columns: number) {
-  return Math.max(1, Math.floor(MAX_PARAMS / columns));
+/** `FROM` source over the rows of the JSON parameter `$n` (SQLite: `?`). */
+export function jsonRows(dialect: Dialect, n = 1): string {
+  return dialect === "sqlite" ? `json_each(?) AS j` : `jsonb_array_elements($${n}::jsonb) AS j("value")`;
 }
 
-export function* chunks<T>(rows: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+/** Column `index` of a JSON row, cast on PostgreSQL (`->>` yields text there, typed values on SQLite). */
+export function col(dialect: Dialect, index: number, cast = ""): string {
+  const text = `(j."value" ->> ${index})`;
+  return dialect === "postgres" && cast ? `${text}::${cast}` : text;
 }
 
-/**
- * `(?, ?), (?, ?)` or `($1, $2), ($3, $4)` for `rows` rows of `casts.length` columns.
- * `casts` are PostgreSQL type casts per column ("" for none); SQLite needs none.
- */
-export function valuesList(dialect: Dialect, rows: number, casts: readonly string[]): string {
-  const parts: string[] = new Array(rows);
-  const width = casts.length;
-  if (dialect === "sqlite") {
-    const row = `(${new Array(width).fill("?").join(", ")})`;
-    for (let r = 0; r < rows; r++) parts[r] = row;
-  } else {
-    for (let r = 0; r < rows; r++) {
-      const cells: string[] = new Array(width);
-      for (let c = 0; c < width; c++) cells[c] = `$${r * width + c + 1}${casts[c] ? `::${casts[c]}` : ""}`;
-      parts[r] = `(${cells.join(", ")})`;
-    }
-  }
-  return parts.join(", ");
-}
-
-/** `?, ?, ?` or `$1, $2, $3` for an IN list. */
-export function inList(dialect: Dialect, count: number, offset = 0): string {
-  if (dialect === "sqlite") return new Array(count).fill("?").join(", ");
-  return Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(", ");
+/** The rows as the one JSON parameter. */
+export function rowsParam(rows: readonly unknown[][]): string {
+  return JSON.stringify(rows);
 }
 
 /** A DateTime as the column stores it: the ISO text Prisma writes on SQLite, a Date on PostgreSQL. */
