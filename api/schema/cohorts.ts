@@ -5,6 +5,8 @@ import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { ErrorInterface } from "./errors.ts";
+import { ExplanationRef, CriteriaInput, criteriaFromArgs, type CriteriaInputShape } from "./criteria.ts";
+import type { Explanation } from "../domain/criteria/index.ts";
 import { CapacityBelowAcceptedError, CohortClosedError, CohortNotOpenError, NotEligibleError, NotInvitedError } from "../domain/cohorts/errors.ts";
 import { createCohort, updateCohort } from "../domain/cohorts/cohorts.ts";
 import {
@@ -121,7 +123,7 @@ builder.objectType(NotEligibleError, {
   description: "The member does not meet the cohort's eligibility criteria; `explanation` shows each condition.",
   fields: (t) => ({
     summary: t.exposeString("summary"),
-    explanation: t.field({ type: "JSON", nullable: true, resolve: (e) => e.explanation }),
+    explanation: t.field({ type: ExplanationRef, nullable: true, resolve: (e) => e.explanation as Explanation | null }),
   }),
 });
 builder.objectType(NotInvitedError, { name: "NotInvitedError", authScopes: { public: true }, interfaces: [ErrorInterface], fields: () => ({}) });
@@ -205,7 +207,6 @@ const FeatureAccessResult = builder.objectRef<{ userId: string; hasAccess: boole
 
 // ---------- admin: create and change ----------
 
-const eligibilitySchema = z.unknown().refine((v) => v === null || (typeof v === "object" && !Array.isArray(v)), "must be a criteria object");
 const nameSchema = z.string().trim().min(1, "must not be empty").max(200);
 const featureKeySchema = z.string().trim().min(1, "must not be empty").max(200).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
 
@@ -216,7 +217,8 @@ const CreateCohortInput = builder.inputType("CreateCohortInput", {
     featureKey: t.string({ validate: featureKeySchema }),
     capacity: t.int({ validate: z.number().int().min(1, "must be at least 1").max(1_000_000) }),
     mode: t.field({ type: CohortModeEnum, required: false }),
-    eligibility: t.field({ type: "JSON", required: false, validate: eligibilitySchema, description: "Criteria tree ({ all | any | condition }) evaluated per member on joining." }),
+    eligibility: t.field({ type: CriteriaInput, required: false, description: "Who may join: criteria evaluated for each member when they join." }),
+    eligibilityJson: t.field({ type: "JSON", required: false, description: "The same criteria as stored JSON ({ all | any | metric... }); give this or eligibility." }),
     opensAt: t.field({ type: "DateTime", required: false }),
     closesAt: t.field({ type: "DateTime", required: false }),
     programId: t.globalID({ required: false }),
@@ -231,7 +233,8 @@ const UpdateCohortInput = builder.inputType("UpdateCohortInput", {
     featureKey: t.string({ required: false, validate: featureKeySchema }),
     capacity: t.int({ required: false, validate: z.number().int().min(1, "must be at least 1").max(1_000_000) }),
     mode: t.field({ type: CohortModeEnum, required: false }),
-    eligibility: t.field({ type: "JSON", required: false, validate: eligibilitySchema }),
+    eligibility: t.field({ type: CriteriaInput, required: false, description: "Null clears the criteria (everyone eligible)." }),
+    eligibilityJson: t.field({ type: "JSON", required: false }),
     opensAt: t.field({ type: "DateTime", required: false }),
     closesAt: t.field({ type: "DateTime", required: false }),
     programId: t.globalID({ required: false }),
@@ -255,6 +258,11 @@ const CreateCohortPayload = CohortPayload("CreateCohortPayload");
 const UpdateCohortPayload = CohortPayload("UpdateCohortPayload");
 const ChangeCohortCapacityPayload = CohortPayload("ChangeCohortCapacityPayload");
 
+/** Parsed (validated) criteria from `eligibility` or `eligibilityJson`; undefined when neither is given. */
+function eligibilityFrom(input: Record<string, unknown>) {
+  return criteriaFromArgs(input.eligibility as CriteriaInputShape | null | undefined, input.eligibilityJson, "input.eligibility");
+}
+
 function optionalField<T>(input: Record<string, unknown>, key: string, value: T) {
   return key in input ? value : undefined;
 }
@@ -269,6 +277,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => ({
       cohort: await createCohort(ctx, ctx.caller, ctx.requestId, {
         ...input,
+        eligibility: eligibilityFrom(input as Record<string, unknown>) ?? null,
         mode: input.mode ?? undefined,
         opensAt: input.opensAt ?? null,
         closesAt: input.closesAt ?? null,
@@ -291,7 +300,7 @@ builder.mutationFields((t) => ({
         featureKey: input.featureKey ?? undefined,
         capacity: input.capacity ?? undefined,
         mode: input.mode ?? undefined,
-        eligibility: optionalField(raw, "eligibility", input.eligibility ?? null),
+        eligibility: eligibilityFrom(raw),
         opensAt: optionalField(raw, "opensAt", input.opensAt ?? null),
         closesAt: optionalField(raw, "closesAt", input.closesAt ?? null),
         programId: optionalField(raw, "programId", input.programId?.id ?? null),

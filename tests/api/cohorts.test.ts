@@ -16,7 +16,7 @@ const JOIN = /* GraphQL */ `
       __typename
       ... on JoinCohortPayload { enrollment { id status waitlistPosition } }
       ... on Error { message }
-      ... on NotEligibleError { summary explanation }
+      ... on NotEligibleError { summary explanation { passed } }
       ... on CohortNotOpenError { opensAt }
       ... on CohortClosedError { closedAt }
     }
@@ -102,6 +102,23 @@ describe("cohorts", () => {
     const inv = await app.gql(`mutation ($id: ID!) { inviteToCohort(input: { cohortId: $id, userId: "guest" }) { ... on InviteToCohortPayload { enrollment { status } } } }`, { id: c.id }, "admin");
     expect(inv.data.inviteToCohort.enrollment.status).toBe("INVITED");
     expect((await join(c.id, "guest")).enrollment.status).toBe("ACCEPTED");
+  });
+
+  it("refuses a member who fails the eligibility criteria with the explanation, and admits them once they qualify", async () => {
+    const c = await cohort({ featureKey: "eligible", eligibility: { condition: { metric: "ACTIVE_DAYS", windowDays: 30, op: "GTE", value: 2 } } });
+    const JOIN_EXPLAINED = `mutation ($id: ID!) { joinCohort(input: { cohortId: $id }) { __typename ... on JoinCohortPayload { enrollment { status } } ... on NotEligibleError { message summary explanation { passed conditions { metric actual threshold passed label } } } } }`;
+    const token = await app.memberToken("newbie");
+    const refused = (await app.gql(JOIN_EXPLAINED, { id: c.id }, token)).data.joinCohort;
+    expect(refused).toMatchObject({ __typename: "NotEligibleError", explanation: { passed: false, conditions: [{ metric: "ACTIVE_DAYS", actual: 0, threshold: 2, passed: false }] } });
+    expect(refused.summary).toBe(refused.explanation.conditions[0].label);
+    const user = await app.db.user.findUniqueOrThrow({ where: { externalId: "newbie" } });
+    expect(await app.db.enrollment.count({ where: { userId: user.id } })).toBe(0);
+    const today = Math.floor(Date.now() / 86_400_000);
+    await app.db.userDay.createMany({ data: [today, today - 1].map((day) => ({ userId: user.id, day, events: 1 })) });
+    expect((await app.gql(JOIN_EXPLAINED, { id: c.id }, token)).data.joinCohort).toEqual({ __typename: "JoinCohortPayload", enrollment: { status: "ACCEPTED" } });
+    const bad = await app.gql(CREATE, { input: { name: "X", featureKey: "x", capacity: 1, eligibilityJson: { metric: "ACTIVE_DAYS", windowDays: 999, value: 1 } } }, "admin");
+    expect(bad.data.createCohort).toMatchObject({ __typename: "ValidationError" });
+    expect(bad.data.createCohort.field).toMatch(/^input\.eligibility/);
   });
 
   it("says when a cohort opens and when it closed", async () => {

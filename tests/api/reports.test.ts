@@ -35,7 +35,7 @@ describe("program reports", () => {
     await db.membership.create({ data: { programId, userId: m2!.id, source: "CRITERIA", tierId: silver.id, joinedAt: new Date("2026-10-01T10:00:00Z") } });
     await db.membership.create({ data: { programId, userId: m3!.id, source: "SELF", joinedAt: new Date("2026-10-01T10:00:00Z") } });
     // Week of Mon 2026-11-16 .. Sun 2026-11-22. m1 active 5 days, m2 3 days, m3 none; n1 1 day, n2 none.
-    const days = [...[16, 17, 18, 19, 20].map((d) => [m1!, d] as const), ...[16, 17, 18].map((d) => [m2!, d] as const), [n1!, 16], [m1!, 10]] as const;
+    const days: [{ id: string }, number][] = [...[16, 17, 18, 19, 20].map((d) => [m1!, d] as [{ id: string }, number]), ...[16, 17, 18].map((d) => [m2!, d] as [{ id: string }, number]), [n1!, 16], [m1!, 10]];
     await db.userDay.createMany({ data: days.map(([u, d]) => ({ userId: u.id, day: day(`2026-11-${String(d).padStart(2, "0")}`), events: 3 })) });
     for (const [u, pts, i] of [[m1!, 10, 1], [m1!, 5, 2], [m2!, 7, 3]] as const) {
       const c = await db.contribution.create({ data: { externalId: `c${i}`, userId: u.id, programId, kind: "ANSWER", points: pts, occurredAt: new Date("2026-11-18T12:00:00Z") } });

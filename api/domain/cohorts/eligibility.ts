@@ -1,25 +1,25 @@
-// Cohort eligibility: the program criteria engine (api/domain/criteria) evaluated for one user.
-// Until the engine lands on this branch, a cohort with eligibility criteria refuses nobody
-// only if the criteria are empty; see mergeCriteria note in docs/early-access.md.
-import type { Db } from "../../db.ts";
+// Cohort eligibility: the criteria engine (api/domain/criteria) evaluated for one member on
+// joining, as of today, with the cohort's program as the context for tier conditions.
+import type { Db, Dialect } from "../../db.ts";
+import { evaluateCriteria, parseCriteria, type Explanation } from "../criteria/index.ts";
+import { dayOf } from "../days.ts";
 
 export interface EligibilityResult {
   eligible: boolean;
-  explanation: unknown;
+  explanation: Explanation | null;
   summary: string;
 }
 
-export type EligibilityChecker = (db: Db, userId: string, criteria: unknown) => Promise<EligibilityResult>;
-
-let checker: EligibilityChecker | null = null;
-
-/** The criteria engine registers itself here (kept pluggable so cohorts do not depend on its internals). */
-export function setEligibilityChecker(fn: EligibilityChecker) {
-  checker = fn;
-}
-
-export async function checkEligibility(db: Db, userId: string, criteria: unknown): Promise<EligibilityResult> {
-  if (criteria === null || criteria === undefined) return { eligible: true, explanation: null, summary: "no criteria" };
-  if (!checker) return { eligible: true, explanation: null, summary: "criteria engine not available" };
-  return checker(db, userId, criteria);
+export async function checkEligibility(
+  db: Db,
+  dialect: Dialect,
+  userId: string,
+  stored: unknown,
+  programId: string | null,
+): Promise<EligibilityResult> {
+  const criteria = parseCriteria(stored ?? null);
+  if (!criteria) return { eligible: true, explanation: null, summary: "no criteria" };
+  const explanation = await evaluateCriteria(db, dialect, userId, criteria, { asOfDay: dayOf(new Date()), programId });
+  const failing = explanation.conditions.filter((c) => !c.passed).map((c) => c.label);
+  return { eligible: explanation.passed, explanation, summary: failing.join("; ") || "criteria not met" };
 }

@@ -135,7 +135,7 @@ export async function joinCohort(deps: Deps, user: { id: string; externalId: str
   if (pre.mode === "INVITE_ONLY" && !invited) throw new NotInvitedError();
   // Eligibility is read outside the transaction: it scans usage and must not hold the cohort lock.
   if (!invited) {
-    const result = await checkEligibility(db, user.id, pre.eligibility);
+    const result = await checkEligibility(db, dialect, user.id, pre.eligibility, pre.programId);
     if (!result.eligible) throw new NotEligibleError(result.explanation, result.summary);
   }
 
