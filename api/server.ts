@@ -58,6 +58,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const examples = existsSync(join(root, "examples"))
     ? sirv(join(root, "examples"), { dev: !config.production, extensions: ["html"] })
     : (_req: IncomingMessage, _res: ServerResponse, next: () => void) => next();
+  // The examples' host backend (signs demo member tokens): never in production.
+  const host = config.production ? null : await exampleHost(services);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0]!;
@@ -76,6 +78,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       return widgets(req, res, () => send(res, 404, { error: "not found" }));
     }
     if (path === "/examples") return redirect(res, "/examples/");
+    if (path.startsWith("/examples/host/") && host) {
+      host(req, res).then(
+        (handled) => handled || send(res, 404, { error: "not found" }),
+        () => send(res, 500, { error: "host route failed" }),
+      );
+      return;
+    }
     if (path.startsWith("/examples/")) {
       req.url = req.url!.slice("/examples".length);
       return examples(req, res, () => send(res, 404, { error: "not found" }));
@@ -109,6 +118,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         if (ownsDatabase) await database.close();
       })()),
   };
+}
+
+/** Development only: the example pages' host backend, with a `metrics:read` key made on first use. */
+async function exampleHost(services: Services) {
+  const { hostRoutes } = await import("../examples/host/routes.ts");
+  const { createApiKey } = await import("./domain/api-keys.ts");
+  let key: Promise<string> | undefined;
+  return hostRoutes({
+    identitySecret: services.config.identitySecret,
+    metricsKey: () =>
+      (key ??= createApiKey(services.db, { kind: "admin", actor: "examples-host" }, "examples", "Example dashboard (development only)", ["metrics:read"]).then(
+        (created) => created.secret,
+      )),
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {

@@ -1,21 +1,19 @@
 // The base of every element: endpoint/token attributes, page-wide config, overridable strings,
-// and a composed `pu-error` event when a load fails.
-import { LitElement } from "lit";
+// the loading / error-with-retry states, and the composed `pu-*` events.
+import { html, LitElement, type TemplateResult } from "lit";
 import { property } from "lit/decorators.js";
-import { clientFor } from "./client.ts";
+import type { Task } from "@lit/task";
+import { clientFor, mutate, request } from "./client.ts";
 import { onConfigChange, pageConfigValue } from "./config.ts";
+import { PuEvent, type PuEventDetails, type PuEventName } from "./events.ts";
 
-export class PuErrorEvent extends CustomEvent<{ message: string; element: string }> {
-  constructor(detail: { message: string; element: string }) {
-    super("pu-error", { detail, bubbles: true, composed: true });
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    "pu-error": PuErrorEvent;
-  }
-}
+const commonStrings: Record<string, string> = {
+  loading: "Loading…",
+  error: "This could not be loaded: {message}",
+  retry: "Try again",
+  empty: "Nothing to show yet.",
+  signIn: "Sign in to see this.",
+};
 
 export abstract class PuElement extends LitElement {
   /** API origin or URL; defaults to the page-wide configuration, then the script's origin. */
@@ -26,6 +24,8 @@ export abstract class PuElement extends LitElement {
   @property({ type: Object }) strings: Record<string, string> = {};
 
   protected abstract defaultStrings: Record<string, string>;
+  /** The element's main load, re-run on retry and when the page-wide configuration changes. */
+  protected load?: Task<any, any>;
   private unsubscribe?: () => void;
 
   connectedCallback() {
@@ -38,9 +38,13 @@ export abstract class PuElement extends LitElement {
     this.unsubscribe?.();
   }
 
-  /** Called when the page-wide configuration changes. */
   protected configChanged() {
-    this.requestUpdate();
+    this.refresh();
+  }
+
+  /** Reloads the element's data (what the retry button does). */
+  refresh() {
+    return this.load ? this.load.run() : this.requestUpdate();
   }
 
   protected get client() {
@@ -53,13 +57,57 @@ export abstract class PuElement extends LitElement {
 
   /** A string by key, with `{name}` placeholders filled in. */
   protected t(key: string, values: Record<string, string | number> = {}) {
-    const template = this.strings[key] ?? pageConfigValue().strings?.[key] ?? this.defaultStrings[key] ?? key;
+    const template =
+      this.strings[key] ?? pageConfigValue().strings?.[key] ?? this.defaultStrings[key] ?? commonStrings[key] ?? key;
     return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ""));
+  }
+
+  protected emit<K extends PuEventName>(type: K, detail: PuEventDetails[K]) {
+    this.dispatchEvent(new PuEvent(type, detail));
   }
 
   protected reportError(error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
-    this.dispatchEvent(new PuErrorEvent({ message, element: this.localName }));
+    this.emit("pu-error", { message, element: this.localName });
     return message;
+  }
+
+  /** A query whose failure is reported as `pu-error` and rethrown for the error state. */
+  protected async query<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    try {
+      return await request<T>(this.client, query, variables);
+    } catch (error) {
+      throw new Error(this.reportError(error));
+    }
+  }
+
+  protected async mutation<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    try {
+      return await mutate<T>(this.client, query, variables);
+    } catch (error) {
+      throw new Error(this.reportError(error));
+    }
+  }
+
+  protected state(key: string, extra?: unknown) {
+    return html`<p class="state" role="status" part="state">${this.t(key)}${extra}</p>`;
+  }
+
+  /** The load's states; `complete` renders the data. */
+  protected renderLoad<T>(complete: (value: T) => unknown): TemplateResult {
+    const loading = () => html`<p class="state loading" role="status" part="state">${this.t("loading")}</p>`;
+    const load = this.load!;
+    return html`<div part="base" aria-busy=${load.status === 1 ? "true" : "false"}>
+      ${load.render({
+        initial: loading,
+        // A reload keeps showing what was there (marked busy), so focus and live regions survive it.
+        pending: () => (load.value !== undefined ? complete(load.value as T) : loading()),
+        error: (error) => html`<div class="state error" role="alert" part="error">
+          <p>${this.t("error", { message: (error as Error).message })}</p>
+          <button part="retry button" @click=${() => this.refresh()}>${this.t("retry")}</button>
+        </div>`,
+        complete: (value) => complete(value as T),
+      })}
+    </div>`;
   }
 }

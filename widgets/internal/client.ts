@@ -1,4 +1,6 @@
 // One urql client per (endpoint, token) for the whole page, shared by every element.
+// Subscriptions go over fetch too (`fetchSubscriptions`): urql reads graphql-yoga's
+// server-sent events itself, and fetch, unlike EventSource, can send the Authorization header.
 import { Client, fetchExchange } from "@urql/core";
 import { graphqlUrl } from "./config.ts";
 
@@ -9,23 +11,36 @@ export function clientFor(endpoint: string | undefined, token: string | undefine
   const key = `${url}\n${token ?? ""}`;
   let client = clients.get(key);
   if (!client) {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     client = new Client({
       url,
       // No document cache: boards and seat counts must be fresh on every load.
       exchanges: [fetchExchange],
+      fetchSubscriptions: true,
       preferGetMethod: false,
-      fetchOptions: (): RequestInit => ({
-        headers: token ? { authorization: `Bearer ${token}` } : ({} as Record<string, string>),
-      }),
+      fetchOptions: () => ({ headers }),
     });
     clients.set(key, client);
   }
   return client;
 }
 
+interface Result<T> {
+  data?: T;
+  error?: { message: string; graphQLErrors: { message: string }[]; networkError?: Error };
+}
+
+export function unwrap<T>(result: Result<T>): T {
+  const error = result.error;
+  if (error) throw new Error(error.graphQLErrors[0]?.message ?? error.networkError?.message ?? error.message);
+  return result.data as T;
+}
+
 /** Runs a query and returns its data, or throws with the first error's message. */
 export async function request<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<T> {
-  const result = await client.query<T>(query, variables, { requestPolicy: "network-only" }).toPromise();
-  if (result.error) throw new Error(result.error.graphQLErrors[0]?.message ?? result.error.networkError?.message ?? result.error.message);
-  return result.data as T;
+  return unwrap(await client.query<T>(query, variables, { requestPolicy: "network-only" }).toPromise());
+}
+
+export async function mutate<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<T> {
+  return unwrap(await client.mutation<T>(query, variables).toPromise());
 }

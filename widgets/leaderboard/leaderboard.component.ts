@@ -1,15 +1,14 @@
 // <pu-leaderboard>: top people by points for the workspace, a program or a team.
+// With `live`, a subscription (server-sent events) keeps it current and reconnects on loss.
 import { html, nothing } from "lit";
-import { property } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 import { Task } from "@lit/task";
 import { PuElement } from "../internal/base.ts";
-import { request } from "../internal/client.ts";
+import { unwrap } from "../internal/client.ts";
 import { sharedStyles } from "../internal/shared.styles.ts";
 import { leaderboardStyles } from "./leaderboard.styles.ts";
-import { LEADERBOARD_QUERY, type LeaderboardData, type LeaderboardEntryData } from "./leaderboard.graphql.ts";
-
-const PERIODS = { week: "WEEK", month: "MONTH", quarter: "QUARTER", year: "YEAR", all: "ALL_TIME" } as const;
-type PeriodAttribute = keyof typeof PERIODS;
+import { LEADERBOARD_QUERY, LEADERBOARD_SUBSCRIPTION, type Board, type LeaderboardEntryData } from "./leaderboard.graphql.ts";
+import { boardRows, boardVariables, PERIODS, reconnectDelay } from "./leaderboard.logic.ts";
 
 export class PuLeaderboard extends PuElement {
   static styles = [sharedStyles, leaderboardStyles];
@@ -17,8 +16,17 @@ export class PuLeaderboard extends PuElement {
   /** Program slug; without it the board covers the whole workspace. */
   @property() program?: string;
   @property() team?: string;
-  @property() period: PeriodAttribute = "all";
+  /** week | month | quarter | year | all */
+  @property() period = "all";
   @property({ type: Number }) limit = 10;
+  /** Stay current through the `leaderboardChanged` subscription. */
+  @property({ type: Boolean, reflect: true }) live = false;
+
+  /** The latest board pushed by the subscription; replaces the loaded one until the next load. */
+  @state() private pushed?: Board;
+  private stream?: { unsubscribe(): void };
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private attempts = 0;
 
   protected defaultStrings = {
     title: "Leaderboard",
@@ -30,62 +38,77 @@ export class PuLeaderboard extends PuElement {
     rank: "Rank",
     name: "Member",
     points: "Points",
-    loading: "Loading the leaderboard…",
     empty: "No points yet. Be the first!",
-    error: "The leaderboard could not be loaded: {message}",
-    retry: "Try again",
     you: "(you)",
+    yourPosition: "Your position",
   };
 
-  private board = new Task(this, {
+  protected load = new Task(this, {
     task: async ([program, team, period, limit]) => {
-      try {
-        return await request<LeaderboardData>(this.client, LEADERBOARD_QUERY, {
-          program: program || null,
-          team: team || null,
-          period: PERIODS[period as PeriodAttribute] ?? "ALL_TIME",
-          first: Math.max(1, Math.min(100, Number(limit) || 10)),
-        });
-      } catch (error) {
-        throw new Error(this.reportError(error));
-      }
+      this.pushed = undefined;
+      const data = await this.query<{ leaderboard: Board }>(LEADERBOARD_QUERY, boardVariables(program, team, period, limit));
+      return data.leaderboard;
     },
     // endpoint and token are arguments so that changing them reloads the board.
     args: () => [this.program, this.team, this.period, this.limit, this.endpoint, this.effectiveToken] as const,
   });
 
-  protected configChanged() {
-    this.board.run();
+  protected updated(changed: Map<string, unknown>) {
+    const keys = ["live", "program", "team", "period", "limit", "endpoint", "token"];
+    if (keys.some((k) => changed.has(k))) this.resubscribe();
   }
 
-  /** Reloads the board (also what the retry button does). */
-  refresh() {
-    return this.board.run();
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this.stopStream();
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    if (this.hasUpdated) this.resubscribe();
+  }
+
+  protected configChanged() {
+    super.configChanged();
+    this.resubscribe();
+  }
+
+  private stopStream() {
+    clearTimeout(this.retryTimer);
+    this.stream?.unsubscribe();
+    this.stream = undefined;
+  }
+
+  private resubscribe() {
+    this.stopStream();
+    if (!this.live || !this.isConnected) return;
+    const variables = boardVariables(this.program, this.team, this.period, this.limit);
+    this.stream = this.client.subscription<{ leaderboardChanged: Board }>(LEADERBOARD_SUBSCRIPTION, variables).subscribe((result) => {
+      try {
+        this.pushed = unwrap(result).leaderboardChanged ?? this.pushed;
+        // A live stream never ends on purpose: its end (`hasNext: false`) means reconnect.
+        if (result.hasNext === false) throw 0;
+        this.attempts = 0;
+      } catch {
+        // Lost or refused: try again later, and reload then since changes may have been missed.
+        this.stopStream();
+        this.retryTimer = setTimeout(() => {
+          this.refresh();
+          this.resubscribe();
+        }, reconnectDelay(this.attempts++));
+      }
+    });
   }
 
   render() {
-    const period = this.t(`period.${this.period in PERIODS ? this.period : "all"}`);
-    return html`<section part="base" aria-busy=${this.board.status === 1 ? "true" : "false"}>
-      ${this.board.render({
-        pending: () => html`<p class="state loading" role="status">${this.t("loading")}</p>`,
-        error: (error) => html`<div class="state error" role="alert" part="error">
-          <p>${this.t("error", { message: (error as Error).message })}</p>
-          <button part="retry" @click=${() => this.refresh()}>${this.t("retry")}</button>
-        </div>`,
-        complete: (data) => this.renderBoard(data, period),
-      })}
-    </section>`;
+    return this.renderLoad<Board>((loaded) => this.renderBoard(this.pushed ?? loaded));
   }
 
-  private renderBoard(data: LeaderboardData, period: string) {
-    const { edges, myPosition } = data.leaderboard;
+  private renderBoard(board: Board) {
+    const period = this.t(`period.${this.period in PERIODS ? this.period : "all"}`);
     const title = `${this.t("title")} · ${period}`;
-    if (edges.length === 0) {
-      return html`<h2 part="title">${title}</h2><p class="state" role="status">${this.t("empty")}</p>`;
-    }
-    const me = myPosition?.user.externalId;
-    const shown = new Set(edges.map((e) => e.node.user.externalId));
-    const meBelowCut = myPosition && !shown.has(myPosition.user.externalId);
+    if (board.edges.length === 0) return html`<h2 part="title">${title}</h2>${this.state("empty")}`;
+    const { rows, below } = boardRows(board);
     return html`<table part="table">
       <caption part="title">${title}</caption>
       <thead>
@@ -96,12 +119,14 @@ export class PuLeaderboard extends PuElement {
         </tr>
       </thead>
       <tbody>
-        ${edges.map((e) => this.renderRow(e.node, e.node.user.externalId === me))}
-        ${meBelowCut
-          ? html`<tr class="gap" aria-hidden="true"><td colspan="3">…</td></tr>
-              ${this.renderRow(myPosition, true)}`
-          : nothing}
+        ${rows.map((r) => this.renderRow(r.entry, r.isMe))}
       </tbody>
+      ${below
+        ? html`<tbody class="below" aria-label=${this.t("yourPosition")}>
+            <tr class="gap" aria-hidden="true"><td colspan="3">…</td></tr>
+            ${this.renderRow(below, true)}
+          </tbody>`
+        : nothing}
     </table>`;
   }
 

@@ -1,30 +1,13 @@
-export const LEADERBOARD_QUERY = /* GraphQL */ `
-  query PuLeaderboard($program: String, $team: String, $period: LeaderboardPeriod, $first: Int) {
-    leaderboard(program: $program, team: $team, period: $period, first: $first) {
-      totalCount
-      edges {
-        node {
-          rank
-          points
-          user {
-            externalId
-            displayName
-            isAnonymous
-          }
-        }
-      }
-      myPosition {
-        rank
-        points
-        user {
-          externalId
-          displayName
-          isAnonymous
-        }
-      }
-    }
-  }
-`;
+const BOARD = `totalCount edges { node { rank points user { externalId displayName isAnonymous } } }
+  myPosition { rank points user { externalId displayName isAnonymous } }`;
+
+export const LEADERBOARD_QUERY = /* GraphQL */ `query PuLeaderboard($program: String, $team: String, $period: LeaderboardPeriod, $first: Int) {
+  leaderboard(program: $program, team: $team, period: $period, first: $first) { ${BOARD} }
+}`;
+
+export const LEADERBOARD_SUBSCRIPTION = /* GraphQL */ `subscription PuLeaderboardLive($program: String, $team: String, $period: LeaderboardPeriod, $first: Int) {
+  leaderboardChanged(program: $program, team: $team, period: $period, first: $first) { ${BOARD} }
+}`;
 
 export interface LeaderboardEntryData {
   rank: number;
@@ -32,10 +15,8 @@ export interface LeaderboardEntryData {
   user: { externalId: string; displayName: string; isAnonymous: boolean };
 }
 
-export interface LeaderboardData {
-  leaderboard: {
-    totalCount: number;
-    edges: { node: LeaderboardEntryData }[];
-    myPosition: LeaderboardEntryData | null;
-  };
+export interface Board {
+  totalCount: number;
+  edges: { node: LeaderboardEntryData }[];
+  myPosition: LeaderboardEntryData | null;
 }

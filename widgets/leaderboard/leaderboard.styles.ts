@@ -14,12 +14,11 @@ export const leaderboardStyles = css`
   td {
     padding: 0.35em 0.5em;
     text-align: start;
-    border-bottom: 1px solid var(--pu-color-border, #d0d7de);
+    border-bottom: 1px solid var(--_border);
   }
   th {
     font-size: 0.85em;
-    color: var(--pu-color-muted, #57606a);
-    font-weight: 600;
+    color: var(--_muted);
   }
   .rank,
   .points {
@@ -27,21 +26,13 @@ export const leaderboardStyles = css`
     font-variant-numeric: tabular-nums;
     width: 4em;
   }
-  .row.me {
-    background: var(--pu-color-highlight, #fff8c5);
+  .me {
+    background: var(--_highlight);
     font-weight: 600;
-  }
-  @media (prefers-color-scheme: dark) {
-    .row.me {
-      background: var(--pu-color-highlight, #3b2e00);
-    }
-  }
-  .anonymous {
-    font-style: italic;
   }
   .gap td {
     text-align: center;
-    color: var(--pu-color-muted, #57606a);
+    color: var(--_muted);
     border-bottom: none;
   }
 `;

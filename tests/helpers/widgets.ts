@@ -1,0 +1,57 @@
+// The widget test setup: the API (createTestApp) with the demo workspace loaded, and the example
+// pages served by a host site on a second origin that the API allows (ALLOWED_ORIGINS), as on a
+// real intranet. Pages load the bundle from the API; the host signs member tokens.
+import type { Browser, ConsoleMessage, Page } from "playwright-core";
+import { createTestApp, IDENTITY_SECRET, type TestApp } from "./app.ts";
+import { sharedBrowser } from "./browser.ts";
+import { seedDemo } from "../../api/demo/seed.ts";
+import { startHostServer } from "../../examples/host/server.ts";
+import { buildWidgets } from "../../widgets/build.ts";
+import { createApiKey } from "../../api/domain/api-keys.ts";
+
+export interface WidgetEnv {
+  app: TestApp;
+  host: Awaited<ReturnType<typeof startHostServer>>;
+  browser: Browser;
+  /** Opens an example page on the host origin; console errors are collected in `errors`. */
+  open(path: string, options?: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark" }): Promise<{ page: Page; errors: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function widgetEnv(): Promise<WidgetEnv> {
+  await buildWidgets();
+  let apiUrl = "";
+  let metricsKey: string | null = null;
+  const host = await startHostServer({ apiUrl: () => apiUrl, identitySecret: IDENTITY_SECRET, metricsKey: async () => metricsKey });
+  const app = await createTestApp({ ALLOWED_ORIGINS: host.url });
+  apiUrl = app.url;
+  await seedDemo(app.db, { users: 120 });
+  metricsKey = (await createApiKey(app.db, { kind: "admin", actor: "test" }, "test", "dashboard", ["metrics:read"])).secret;
+  const browser = await sharedBrowser();
+  const pages: Page[] = [];
+  return {
+    app,
+    host,
+    browser,
+    async open(path, options = {}) {
+      const context = await browser.newContext({ reducedMotion: options.reducedMotion, colorScheme: options.colorScheme ?? "light" });
+      const page = await context.newPage();
+      pages.push(page);
+      const errors: string[] = [];
+      page.on("console", (m: ConsoleMessage) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${host.url}/examples/${path}`);
+      return { page, errors };
+    },
+    async close() {
+      await Promise.all(pages.map((p) => p.context().close().catch(() => {})));
+      await host.close();
+      await app.close();
+    },
+  };
+}
+
+/** Text of an element's shadow root (normalised whitespace). */
+export async function shadowText(page: Page, selector: string): Promise<string> {
+  return page.locator(selector).evaluate((el) => (el.shadowRoot?.textContent ?? "").replace(/\s+/g, " ").trim());
+}
