@@ -88,7 +88,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    nodeQueryOptions: { authScopes: { public: true } },
+    // Each node type guards itself (type-level scopes); the root `node` field only dispatches.
+    nodeQueryOptions: { skipTypeScopes: true, authScopes: { public: true } },
     nodesQueryOptions: false,
   },
 });
