@@ -139,14 +139,14 @@ export function ingestRawSqlite(path: string, events: BenchEvent[], batchSize = 
 }
 
 /** The bulk import (what `npm run import -- usage FILE` runs) over an NDJSON file of the events. */
-export async function importNdjson(databaseUrl: string, events: BenchEvent[]): Promise<Rate> {
+export async function importNdjson(databaseUrl: string, events: BenchEvent[], batchSize = 5000): Promise<Rate> {
   const dir = mkdtempSync(join(tmpdir(), "pu-bench-file-"));
   const file = join(dir, "events.ndjson");
   writeFileSync(file, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
   const database = await openDatabase(databaseUrl);
   try {
     const started = performance.now();
-    await importFile(database.db, database.dialect, "usage", file);
+    await importFile(database.db, database.dialect, "usage", file, { batchSize });
     return rate(events.length, performance.now() - started);
   } finally {
     await database.close();
