@@ -14,7 +14,7 @@ import { openDatabase, type Database as Db } from "../api/db.ts";
 import { migrate } from "../api/migrate.ts";
 import { startServer } from "../api/server.ts";
 import { dayOf } from "../api/domain/days.ts";
-import { powerUserCurve } from "../api/domain/usage/metrics.ts";
+import { engagementSeries, powerUserCurve } from "../api/domain/usage/metrics.ts";
 import { importFile } from "../api/domain/usage/import.ts";
 import { startPostgres, createDatabase } from "../tests/helpers/postgres.ts";
 
@@ -139,14 +139,14 @@ export function ingestRawSqlite(path: string, events: BenchEvent[], batchSize = 
 }
 
 /** The bulk import (what `npm run import -- usage FILE` runs) over an NDJSON file of the events. */
-export async function importNdjson(databaseUrl: string, events: BenchEvent[]): Promise<Rate> {
+export async function importNdjson(databaseUrl: string, events: BenchEvent[], batchSize = 5000): Promise<Rate> {
   const dir = mkdtempSync(join(tmpdir(), "pu-bench-file-"));
   const file = join(dir, "events.ndjson");
   writeFileSync(file, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
   const database = await openDatabase(databaseUrl);
   try {
     const started = performance.now();
-    await importFile(database.db, database.dialect, "usage", file);
+    await importFile(database.db, database.dialect, "usage", file, { batchSize });
     return rate(events.length, performance.now() - started);
   } finally {
     await database.close();
@@ -219,9 +219,11 @@ export async function benchCurve(users = 100_000, days = 30, runs = 5) {
     const baselineMs = await time(() => handWritten.all(today - days + 1, today));
     const database: Db = await openDatabase(url);
     const apiMs = await time(() => powerUserCurve(database.db, today, days));
+    // Not a target, a guard: a year-long chart series over the same rollups.
+    const seriesYearMs = await time(() => engagementSeries(database.db, today - 365, today));
     await database.close();
     raw.close();
-    return { users, userDays, apiMs, baselineMs, ratio: +(apiMs / baselineMs).toFixed(2) };
+    return { users, userDays, apiMs, baselineMs, ratio: +(apiMs / baselineMs).toFixed(2), seriesYearMs };
   } finally {
     cleanup();
   }

@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { generateLog, reference, type LogEvent } from "../helpers/usage-log.ts";
 import { dayOf, isoDateOf, parseIsoDate } from "../../api/domain/days.ts";
 import { purgeExpiredUsageEvents } from "../../api/domain/usage/retention.ts";
+import { registeredJobs } from "../../api/jobs.ts";
 
 const INGEST = /* GraphQL */ `
   mutation ($events: [UsageEventInput!]!) {
@@ -82,11 +83,13 @@ describe("usage analytics on a generated log", () => {
   });
 
   it("gives a daily engagement series equal to each day's own engagement", async () => {
-    const from = asOf - 9;
-    const series = await app.gql(`query ($from: Date!, $to: Date!) { engagementSeries(from: $from, to: $to) { ... on QueryEngagementSeriesSuccess { data { date dau wau mau stickiness } } } }`, { from: isoDateOf(from), to: isoDateOf(asOf) }, "admin");
+    // From before the log starts to after its last day, so windows are partly empty at both ends.
+    const from = today - 60;
+    const to = today;
+    const series = await app.gql(`query ($from: Date!, $to: Date!) { engagementSeries(from: $from, to: $to) { ... on QueryEngagementSeriesSuccess { data { date dau wau mau stickiness } } } }`, { from: isoDateOf(from), to: isoDateOf(to) }, "admin");
     expect(series.errors).toBeUndefined();
     const days = series.data.engagementSeries.data;
-    expect(days).toHaveLength(10);
+    expect(days).toHaveLength(61);
     days.forEach((d: { date: string; dau: number; wau: number; mau: number; stickiness: number }, i: number) => {
       const expected = ref.engagement(from + i);
       expect(d.date).toBe(isoDateOf(from + i));
@@ -243,6 +246,8 @@ describe("usage ingestion", () => {
     expect(await app.db.usageEvent.count()).toBe(0);
     expect(await app.db.userDay.count({ where: { userId: user.id } })).toBe(rollupsBefore);
     expect(rollupsBefore).toBe(2);
+    // The server runs the purge on an interval.
+    expect(registeredJobs().map((j) => j.name)).toContain("usage.retention");
   });
 });
 
