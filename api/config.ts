@@ -92,7 +92,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv, production: boolean):
       maxAliases: count(env, "GRAPHQL_MAX_ALIASES", 15),
       maxTokens: count(env, "GRAPHQL_MAX_TOKENS", 2000),
       maxDirectives: count(env, "GRAPHQL_MAX_DIRECTIVES", 20),
-      maxCost: count(env, "GRAPHQL_MAX_COST", 5000),
+      maxCost: count(env, "GRAPHQL_MAX_COST", 50000),
     },
     trustedDocuments: flag(env, "TRUSTED_DOCUMENTS", false),
     trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || "dist/widgets/persisted-operations.json",

@@ -30,6 +30,8 @@ export function createApp(services: Services, options: SecurityOptions = {}): Ap
         credentials: false,
         methods: ["GET", "POST", "OPTIONS"],
         allowedHeaders: ["authorization", "content-type", "accept", "x-request-id"],
+        // Widgets may show the request id of a failure and honour Retry-After.
+        exposedHeaders: ["x-request-id", "retry-after"],
         maxAge: 600,
       };
     },

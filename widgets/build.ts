@@ -3,7 +3,7 @@ import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, join, relative } from "node:path";
 import { createHash } from "node:crypto";
-import { readdirSync, mkdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parse } from "graphql";
 import { minifyTemplatesPlugin } from "./minify-templates.ts";
@@ -50,7 +50,17 @@ export async function writePersistedOperations(outdir: string) {
   const operations: Record<string, string> = {};
   const sources: Record<string, string> = {};
   for (const file of graphqlModules(here).sort()) {
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch {
+      // A module that cannot load in Node (browser-only imports): take its literal
+      // `/* GraphQL */` templates instead (those without ${} interpolation).
+      const source = readFileSync(file, "utf8");
+      module = Object.fromEntries(
+        [...source.matchAll(/\/\*\s*GraphQL\s*\*\/\s*`([^`$]*)`/g)].map((m, i) => [`document${i}`, m[1]!]),
+      );
+    }
     for (const [name, value] of Object.entries(module)) {
       if (typeof value !== "string") continue;
       let isOperation = false;

@@ -50,7 +50,9 @@ const HIT_SCRIPT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.c
 export class RedisRateStore implements RateStore {
   readonly redis: Redis;
   constructor(url: string, private prefix = "pu:rl:") {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    // A slow or absent Redis must not stall requests: each check gives up after a short while
+    // and the request is served (fail open; see api/security/index.ts).
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: true, lazyConnect: false });
     // Errors surface on the command that failed; this only keeps ioredis from printing them twice.
     this.redis.on("error", () => {});
   }

@@ -106,3 +106,21 @@ describe.skipIf(!redisPresent)("rate limits shared through Redis (REDIS_URL)", (
     expect([...a.statuses, ...b.statuses]).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });
+
+describe("rate limits when Redis is unreachable", () => {
+  it("serves requests (fail open) and says so in the request log", async () => {
+    const { freePort } = await import("../helpers/server-process.ts");
+    const lines: { internalErrors?: { message: string }[]; status: number }[] = [];
+    const app = await createTestApp({ ...LIMITS, REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, { logSink: (l) => lines.push(l) });
+    try {
+      const started = Date.now();
+      const { statuses } = await hammer(app, 2);
+      expect(statuses).toEqual([200, 200]);
+      expect(Date.now() - started).toBeLessThan(5000);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(lines.some((l) => l.internalErrors?.some((e) => /rate limiter unavailable/.test(e.message)))).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
