@@ -106,8 +106,13 @@ export async function evaluateCriteriaForUsers(db: Db, dialect: Dialect, userIds
   const result = new Map<string, Explanation>();
   if (userIds.length === 0) return result;
   const compiled = await compileFor(db, dialect, criteria, options);
-  const rows = await db.$queryRaw<Row[]>`SELECT * FROM (${compiled.metrics}) b WHERE b."userId" IN (${Prisma.join(userIds)})`;
-  const byId = new Map(rows.map((r) => [r.userId, r]));
+  const byId = new Map<string, Row>();
+  // Chunks stay well under the databases' bound-parameter limits (SQLite 32766, PostgreSQL 65535).
+  for (let i = 0; i < userIds.length; i += 5000) {
+    const chunk = userIds.slice(i, i + 5000);
+    const rows = await db.$queryRaw<Row[]>`SELECT * FROM (${compiled.metrics}) b WHERE b."userId" IN (${Prisma.join(chunk)})`;
+    for (const r of rows) byId.set(r.userId, r);
+  }
   for (const id of userIds) result.set(id, explain(criteria, compiled.conditions, byId.get(id)));
   return result;
 }
