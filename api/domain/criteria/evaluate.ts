@@ -19,7 +19,7 @@ async function programIdsBySlug(db: Db, criteria: Criteria | null) {
   return new Map(programs.map((p) => [p.slug, p.id]));
 }
 
-async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, options: EvaluateOptions, userId?: string, prune = false) {
+async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, options: EvaluateOptions, userId?: string, prune = false, population?: Prisma.Sql) {
   const compile: CompileOptions = {
     dialect,
     asOfDay: options.asOfDay,
@@ -27,6 +27,7 @@ async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, o
     programIds: await programIdsBySlug(db, criteria),
     userId,
     prune,
+    population,
   };
   return compileCriteria(criteria, compile);
 }
@@ -115,6 +116,16 @@ export async function evaluateCriteriaForUsers(db: Db, dialect: Dialect, userIds
   }
   for (const id of userIds) result.set(id, explain(criteria, compiled.conditions, byId.get(id)));
   return result;
+}
+
+/**
+ * Explanations for everyone a subquery selects (`SELECT "userId" FROM ...`), in one statement
+ * whose aggregates only read those people's rollups: tier evaluation over a program's members.
+ */
+export async function evaluateCriteriaForPopulation(db: Db, dialect: Dialect, population: Prisma.Sql, criteria: Criteria | null, options: EvaluateOptions) {
+  const compiled = await compileFor(db, dialect, criteria, options, undefined, false, population);
+  const rows = await db.$queryRaw<Row[]>(compiled.metrics);
+  return new Map(rows.map((r) => [r.userId, explain(criteria, compiled.conditions, r)]));
 }
 
 export interface Candidate {
