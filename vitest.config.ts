@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
   },
   test: {
+    reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -27,7 +27,7 @@ export interface Context extends Services {
   caller: Caller;
   requestId: string;
   loaders: Loaders;
-  /** The signed-in member's user row, created on first sight of their token's `sub`. */
+  /** The signed-in member's user row (created on first sight of their token's `sub`). */
   currentUser(): Promise<User>;
 }
 
@@ -77,20 +77,28 @@ export async function resolveCaller(services: Services, authorization: string | 
 
 export async function createContext(services: Services, request: Request): Promise<Context> {
   const caller = await resolveCaller(services, request.headers.get("authorization"));
-  let current: Promise<User> | undefined;
+  const loaders = createLoaders(services.db);
+  // A valid token for an unknown person creates them, so every later read sees them.
+  const current = caller.kind === "member" ? await ensureMember(services.db, caller) : undefined;
+  if (current) loaders.userByExternalId.prime(current.externalId, current);
   return {
     ...services,
     caller,
     requestId: request.headers.get("x-request-id")?.slice(0, 100) || randomUUID(),
-    loaders: createLoaders(services.db),
+    loaders,
     currentUser() {
-      if (caller.kind !== "member") return Promise.reject(unauthenticated("a member identity token is required"));
-      current ??= services.db.user.upsert({
-        where: { externalId: caller.externalId },
-        update: {},
-        create: { externalId: caller.externalId, displayName: caller.name, email: caller.email },
-      });
-      return current;
+      if (!current) return Promise.reject(unauthenticated("a member identity token is required"));
+      return Promise.resolve(current);
     },
   };
+}
+
+async function ensureMember(db: Db, caller: Extract<Caller, { kind: "member" }>): Promise<User> {
+  const existing = await db.user.findUnique({ where: { externalId: caller.externalId } });
+  if (existing) return existing;
+  return db.user.upsert({
+    where: { externalId: caller.externalId },
+    update: {},
+    create: { externalId: caller.externalId, displayName: caller.name, email: caller.email },
+  });
 }

@@ -1,0 +1,78 @@
+// Benchmark databases and the API in-process. Data is generated with better-sqlite3 (or one
+// multi-row INSERT per chunk on PostgreSQL) from a seeded PRNG, so every run measures the same rows.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { loadConfig } from "../api/config.ts";
+import { openDatabase, type Database } from "../api/db.ts";
+import { createApp, type App } from "../api/yoga.ts";
+import { createAppPubSub } from "../api/pubsub.ts";
+import { signIdentityToken } from "../api/auth/tokens.ts";
+
+export const ADMIN = "bench-admin-secret-0123456789";
+export const IDENTITY = "bench-identity-secret-0123456789";
+
+export interface BenchDb {
+  url: string;
+  database: Database;
+  app: App;
+  /** Raw better-sqlite3 handle on the same file (SQLite only), for baselines. */
+  raw?: BetterSqlite3.Database;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, bearer?: string): Promise<T>;
+  memberToken(externalId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function migrateUrl(url: string) {
+  execFileSync(join(process.cwd(), "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "pipe",
+  });
+}
+
+export function tempSqliteUrl(name: string) {
+  return `file:${join(mkdtempSync(join(tmpdir(), `pu-bench-${name}-`)), "bench.db")}`;
+}
+
+export async function openBench(url: string, { migrate = true } = {}): Promise<BenchDb> {
+  if (migrate) migrateUrl(url);
+  const config = loadConfig({ DATABASE_URL: url, ADMIN_SECRET: ADMIN, IDENTITY_SECRET: IDENTITY } as NodeJS.ProcessEnv);
+  const database = await openDatabase(url);
+  const app = createApp({ db: database.db, dialect: database.dialect, config, pubsub: createAppPubSub() });
+  const raw = database.dialect === "sqlite" ? new BetterSqlite3(url.replace(/^file:/, "")) : undefined;
+  raw?.pragma("journal_mode = WAL");
+  raw?.pragma("synchronous = NORMAL");
+  return {
+    url,
+    database,
+    app,
+    raw,
+    async gql(query, variables, bearer = ADMIN) {
+      const res = await app.fetch("http://bench/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
+      if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors[0]!.message}`);
+      return body.data;
+    },
+    memberToken: (externalId) => signIdentityToken({ externalId }, IDENTITY, "1h"),
+    async close() {
+      raw?.close();
+      await app.dispose();
+      await database.close();
+    },
+  };
+}
+
+export function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
