@@ -261,6 +261,11 @@ describe("programs", () => {
     const no = await app.gql(RESPOND, { input: { invitationId: sent.data.sendInvitation.invitation.id, accept: false, reason: "Not now" } }, bob);
     expect(no.data.respondToInvitation).toEqual({ __typename: "RespondToInvitationPayload", invitation: { status: "DECLINED" }, membership: null });
 
+    const mistake = await gql(SEND, { input: { programId, userId: "erin" } });
+    const REVOKE = `mutation ($input: RevokeInvitationInput!) { revokeInvitation(input: $input) { __typename ... on RevokeInvitationPayload { invitation { status } } } }`;
+    const revoked = await gql(REVOKE, { input: { invitationId: mistake.data.sendInvitation.invitation.id, reason: "Sent to the wrong person" } });
+    expect(revoked.data.revokeInvitation).toEqual({ __typename: "RevokeInvitationPayload", invitation: { status: "REVOKED" } });
+    expect((await app.gql(`{ myInvitations { id } }`, {}, await app.memberToken("erin"))).data.myInvitations).toEqual([]);
     const erinSent = await gql(SEND, { input: { programId, userId: "erin", expiresInDays: 1 } });
     const id = erinSent.data.sendInvitation.invitation.id;
     expect(await expireInvitations(app.db, new Date(Date.now() + 2 * 86_400_000))).toBe(1);
