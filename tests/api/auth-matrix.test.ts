@@ -96,6 +96,8 @@ function sampleScalar(name: string, typeName: string): unknown {
       if (lower === "userid" || lower === "externalid" || lower.endsWith("externalid")) return TARGET;
       if (lower.includes("email")) return "matrix@example.com";
       if (lower.includes("url") || lower === "link") return "https://example.com/x";
+      // Webhook event names are validated against the known list; "*" means all.
+      if (lower === "events") return "*";
       return "matrix";
   }
 }
