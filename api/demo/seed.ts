@@ -131,9 +131,9 @@ export async function seedDemo(db: Db, { users: userCount = 200, now = new Date(
         },
       });
       const tierDefs = [
-        { name: "Advocate", rank: 1, benefits: ["Insiders channel", "Monthly product briefing"], criteria: { all: [{ metric: "POINTS", windowDays: 365, op: "GTE", value: 0 }] } },
-        { name: "Champion", rank: 2, benefits: ["Early access to betas", "Champion badge"], criteria: { all: [{ metric: "POINTS", windowDays: 365, op: "GTE", value: 250 }] } },
-        { name: "Ambassador", rank: 3, benefits: ["Roadmap sessions with the product team", "Conference pass"], criteria: { all: [{ metric: "POINTS", windowDays: 365, op: "GTE", value: 600 }] } },
+        { name: "Advocate", rank: 1, benefits: ["Insiders channel", "Monthly product briefing"], criteria: { all: [{ metric: "POINTS", windowDays: 365, op: "GTE", value: 0, programSlug: DEMO_PROGRAM_SLUG }] } },
+        { name: "Champion", rank: 2, benefits: ["Early access to betas", "Champion badge"], criteria: { all: [{ metric: "POINTS", windowDays: 365, op: "GTE", value: 250, programSlug: DEMO_PROGRAM_SLUG }] } },
+        { name: "Ambassador", rank: 3, benefits: ["Roadmap sessions with the product team", "Conference pass"], criteria: { all: [{ metric: "POINTS", windowDays: 365, op: "GTE", value: 600, programSlug: DEMO_PROGRAM_SLUG }] } },
       ];
       const tiers = [];
       for (const t of tierDefs) tiers.push(await tx.tier.create({ data: { programId: program.id, ...t, id: `demo-tier-${t.name.toLowerCase()}` } }));
@@ -210,6 +210,30 @@ export async function seedDemo(db: Db, { users: userCount = 200, now = new Date(
             data: { kind: "TIER_PROMOTED", userId: m.id, programId: program.id, tierId: tier.id, message: `reached ${tier.name} in Insiders`, occurredAt: at(today - (i % 20)) },
           });
         }
+      }
+
+      // Onboarding checklist, partly done by the first members; two nominations waiting for review.
+      const stepDefs = [
+        { title: "Introduce yourself in the Insiders channel", description: "Say hello and what you use the product for." },
+        { title: "Book your product briefing", description: "A 30-minute call with the product team." },
+        { title: "Share one tip", description: "Post a tip or an answer in the community." },
+      ];
+      const steps = [];
+      for (const [i, d] of stepDefs.entries()) steps.push(await tx.onboardingStep.create({ data: { id: `demo-step-${i + 1}`, programId: program.id, position: i + 1, ...d } }));
+      const firstMemberships = await tx.membership.findMany({ where: { programId: program.id, userId: { in: members.slice(0, 6).map((m) => m.id) } } });
+      for (const [i, m] of firstMemberships.entries()) {
+        for (const step of steps.slice(0, 3 - (i % 3))) {
+          await tx.onboardingProgress.create({ data: { stepId: step.id, membershipId: m.id, userId: m.userId, completedAt: at(today - 20 + i) } });
+        }
+      }
+      const outsiders = byEngagement.filter((p) => !memberIds.has(p.id));
+      for (const [i, nominee] of outsiders.slice(0, 2).entries()) {
+        await tx.nomination.create({
+          data: {
+            programId: program.id, nomineeId: nominee.id, nominatorId: members[i]!.id, kind: "PEER", createdAt: at(today - 2 + i),
+            reason: i === 0 ? "Answers half the questions in our team channel." : "Built our whole reporting on the SQL editor.",
+          },
+        });
       }
 
       // Badges, one with a title.
