@@ -6,7 +6,7 @@
 // (an index range scan for all-time boards), and only its first row's rank costs a query
 // (1 + how many have more points); the rest follow from the order. That keeps a top-50 over
 // 100k people at the cost of the page, not of the board.
-import { Prisma, type Db, type Dialect } from "../db.ts";
+import { Prisma, sqlTime, type Db, type Dialect } from "../db.ts";
 import { periodStart, type Period } from "./periods.ts";
 import { WORKSPACE_SCOPE } from "./points.ts";
 
@@ -27,11 +27,6 @@ export interface LeaderboardRow {
 }
 
 type RawRow = { userId: string; points: number | bigint; lastEarnedAt: Date | string };
-
-/** A timestamp for raw SQL: SQLite stores Prisma DateTimes as "...+00:00" text, which must be compared in that form. */
-function sqlTime(dialect: Dialect, date: Date) {
-  return dialect === "sqlite" ? date.toISOString().replace("Z", "+00:00") : date;
-}
 
 /** Rows of the board's source, one per user with points: (userId, points, lastEarnedAt). */
 function boardSource(dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">): Prisma.Sql {

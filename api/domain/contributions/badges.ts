@@ -13,9 +13,9 @@ import { WORKSPACE_SCOPE } from "../points.ts";
 import { CONTRIBUTION_KINDS } from "./rules.ts";
 import { evaluateCriteria, evaluateCriteriaForUsers, parseCriteria, type Criteria } from "../criteria/index.ts";
 import { dayOf } from "../days.ts";
-import type { Db, Dialect } from "../../db.ts";
+import { sqlTime, type Db, type Dialect } from "../../db.ts";
 import { registerJob } from "../../jobs.ts";
-import { sqlTime, type Tx, type WriteContext } from "./shared.ts";
+import type { Tx, WriteContext } from "./shared.ts";
 
 export const badgeRuleSchema = z
   .object({
