@@ -27,6 +27,9 @@ export interface RecordResult extends Changed {
   created: boolean;
 }
 
+/** Writers to one person's totals queue on its row lock; give them room to wait their turn. */
+export const LEDGER_TX = { maxWait: 15_000, timeout: 30_000 };
+
 export function scopesOf(programId: string | null | undefined) {
   return programId ? [WORKSPACE_SCOPE, programId] : [WORKSPACE_SCOPE];
 }
@@ -78,7 +81,6 @@ export async function recordContribution(w: WriteContext, input: ContributionInp
           moderatedAt: new Date(),
         },
       });
-      await creditContribution(tx, w, contribution);
       await recordAudit(tx, w.caller, w.requestId, { action: "contribution.record", targetType: "Contribution", targetId: contribution.id, after: contribution });
       await emitEvent(tx, "contribution.recorded", {
         id: contribution.id,
@@ -89,8 +91,10 @@ export async function recordContribution(w: WriteContext, input: ContributionInp
         programId: contribution.programId,
         occurredAt: contribution.occurredAt,
       });
+      // Last: crediting locks the person's totals row until commit, so it should be held briefly.
+      await creditContribution(tx, w, contribution);
       return { contribution, created: true, scopes: scopesOf(contribution.programId) };
-    });
+    }, LEDGER_TX);
   } catch (error) {
     // A concurrent request with the same externalId committed first: answer with its contribution.
     if (isUniqueViolation(error)) {
@@ -117,12 +121,12 @@ export async function submitContribution(w: WriteContext, memberExternalId: stri
   // Members' keys are namespaced so they can never collide with (or replay) an integrator's.
   const externalId = `member:${memberExternalId}:${input.externalId ?? randomUUID()}`;
   const existing = await w.db.contribution.findUnique({ where: { externalId } });
-  if (existing) return existing;
+  if (existing) return { contribution: existing, created: false };
   await assertProgram(w.db, input.programId);
   const user = await ensureUser(w.db, memberExternalId);
   try {
     return await w.db.$transaction(async (tx) => {
-      return tx.contribution.create({
+      const contribution = await tx.contribution.create({
         data: {
           externalId,
           userId: user.id,
@@ -136,11 +140,12 @@ export async function submitContribution(w: WriteContext, memberExternalId: stri
           submittedBy: w.caller.actor,
         },
       });
+      return { contribution, created: true };
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
       const winner = await w.db.contribution.findUnique({ where: { externalId } });
-      if (winner) return winner;
+      if (winner) return { contribution: winner, created: false };
     }
     throw error;
   }
