@@ -75,20 +75,32 @@ mutation EvaluateTiers {
     ... on EvaluateTiersPayload { promoted demoted inGrace unchanged changes }
   }
 }
+
 query Cohorts {
   cohorts(first: 10) {
     edges { node { id name featureKey capacity seatsLeft waitlistLength mode isOpen } }
+  }
+}
 
 query HasEarlyAccess {
   featureAccess(featureKey: "ai-assistant", userId: "demo-user-001")
+}
 
 query FeedbackTriage {
   feedbackItems(status: NEW, first: 20) {
+    totalCount
     edges { node { id kind title voteCount status allowedNextStatuses } }
+  }
+}
 
 mutation SubscribeWebhook {
   createWebhook(input: { url: "https://example.com/hooks/pu", events: ["*"], description: "try me" }) {
+    __typename
     ... on CreateWebhookPayload { secret webhook { id url events } }
+    ... on ValidationError { field message }
+  }
+}
+
 mutation RecordContribution {
   recordContribution(input: { userId: "u-42", kind: ANSWER, externalId: "forum-post-981", occurredAt: "2026-11-20T09:30:00Z", title: "How to share a dashboard" }) {
     __typename
