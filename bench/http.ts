@@ -34,7 +34,7 @@ export async function runHttp(seconds: number, rounds: number): Promise<Comparis
   migrateUrl(url);
   const database = await openDatabase(url);
   await seedDemo(database.db, { users: 200 });
-  const running = await startServer(loadConfig({ DATABASE_URL: url, ADMIN_SECRET: ADMIN, IDENTITY_SECRET: IDENTITY, PORT: "0" } as NodeJS.ProcessEnv), {
+  const running = await startServer(loadConfig({ DATABASE_URL: url, ADMIN_SECRET: ADMIN, IDENTITY_SECRET: IDENTITY, PORT: "0", RATE_LIMIT_ANONYMOUS: "0" } as NodeJS.ProcessEnv), {
     quiet: true,
     database,
     jobs: false,

@@ -10,12 +10,19 @@ import { runLeaderboard } from "./leaderboard.ts";
 import { runHttp } from "./http.ts";
 import { runBundle } from "./bundle.ts";
 import { runCandidates } from "./candidates.ts";
+import { runIngestion, runPostgresIngestion, runCurve, runFeatureAccess, runMixedLoad } from "./suites.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes("--quick");
 const rounds = quick ? 5 : 9;
 
+// The bare-yoga rate from the HTTP benchmark is the baseline for the mixed load row.
+let bareRps: number | undefined;
+
 const benchmarks: { name: string; run: () => Promise<Comparison[]> }[] = [
+  { name: "ingestion", run: () => runIngestion(quick ? [10_000] : [10_000, 50_000, 200_000], 3) },
+  { name: "ingestion-postgres", run: () => runPostgresIngestion(quick ? 10_000 : 50_000, 3) },
+  { name: "curve", run: () => runCurve(quick ? [10_000] : [10_000, 50_000, 100_000], quick ? 3 : 5) },
   {
     name: "leaderboard",
     run: () =>
@@ -30,7 +37,16 @@ const benchmarks: { name: string; run: () => Promise<Comparison[]> }[] = [
       ),
   },
   { name: "candidates", run: () => runCandidates(quick ? [10_000] : [10_000, 100_000], quick ? 3 : 5) },
-  { name: "http", run: () => runHttp(quick ? 3 : 10, quick ? 1 : 3) },
+  { name: "feature-access", run: () => runFeatureAccess(quick ? 5_000 : 20_000, quick ? 20_000 : 100_000) },
+  {
+    name: "http",
+    run: async () => {
+      const rows = await runHttp(quick ? 3 : 10, quick ? 1 : 3);
+      bareRps = rows[0]?.baselineMedian;
+      return rows;
+    },
+  },
+  { name: "load", run: () => runMixedLoad(quick ? 10 : 60, bareRps) },
   { name: "bundle", run: () => runBundle() },
 ];
 
