@@ -33,4 +33,46 @@ mutation NewIntegratorKey {
     ... on CreateApiKeyPayload { secret apiKey { id prefix scopes } }
   }
 }
+
+query Programs {
+  programs(first: 10) { edges { node { id slug name kind visibility memberCount criteriaConditions { description } tiers { name rank benefits } } } }
+}
+
+query Candidates {
+  program(slug: "insiders") { id name }
+  # Paste the program id from above.
+  candidates(programId: "UHJvZ3JhbTpkZW1vLXByb2dyYW0taW5zaWRlcnM=", first: 10) {
+    totalCount
+    edges { node { score user { externalId displayName } explanation { passed conditions { label passed } } } }
+  }
+}
+
+mutation CreateProgram {
+  createProgram(input: {
+    name: "Power analysts", slug: "power-analysts", kind: ADVOCACY,
+    criteria: { all: [
+      { condition: { metric: ACTIVE_DAYS, windowDays: 30, op: GTE, value: 20 } },
+      { condition: { metric: ADVANCED_FEATURES, windowDays: 30, op: GTE, value: 2 } }
+    ] },
+    invitationTemplate: "Hi {{firstName}}, you were active {{activeDays}} of the last 30 days and used {{advancedFeatures}} of {{advancedFeaturesTotal}} advanced features. Join {{program.name}}?"
+  }) {
+    __typename
+    ... on CreateProgramPayload { program { id slug } }
+    ... on ValidationError { field message }
+  }
+}
+
+mutation AddMember {
+  addMember(input: { programId: "UHJvZ3JhbTpkZW1vLXByb2dyYW0taW5zaWRlcnM=", userId: "demo-user-150" }) {
+    __typename
+    ... on AddMemberPayload { membership { status source tier { name } } }
+    ... on CriteriaNotMetError { message failedConditions { label } }
+  }
+}
+
+mutation EvaluateTiers {
+  evaluateTiers(input: { programId: "UHJvZ3JhbTpkZW1vLXByb2dyYW0taW5zaWRlcnM=" }) {
+    ... on EvaluateTiersPayload { promoted demoted inGrace unchanged changes }
+  }
+}
 `;

@@ -5,15 +5,14 @@
 import type { Db } from "../db.ts";
 import { dayOf } from "../domain/days.ts";
 import { WORKSPACE_SCOPE } from "../domain/points.ts";
+import { FALLBACK_POINTS } from "../domain/contributions/rules.ts";
 import type { ContributionKind, FeedbackStatus } from "../gen/sqlite/client.ts";
 
 export const DEMO_PROGRAM_SLUG = "insiders";
 export const DEMO_COHORT_NAME = "AI assistant beta";
 
-export const DEFAULT_POINTS: Record<ContributionKind, number> = {
-  ANSWER: 10, REVIEW: 15, REFERRAL: 50, CASE_STUDY: 100, DEMO: 40, TALK: 75,
-  FEEDBACK: 5, BUG_REPORT: 10, CONTENT: 30, MENTORING: 25, EVENT: 20,
-};
+/** The demo configures the built-in defaults explicitly, so `pointsRules` shows them as configured. */
+export const DEFAULT_POINTS: Record<ContributionKind, number> = FALLBACK_POINTS;
 
 const FIRST = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Edsger", "Barbara", "Dennis", "Frances", "Ken", "Radia", "Tim", "Hedy", "John", "Sophie", "Guido", "Joan", "Donald", "Shafi"];
 const LAST = ["Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Dijkstra", "Liskov", "Ritchie", "Allen", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "McCarthy", "Wilson", "van Rossum", "Clarke", "Knuth", "Goldwasser"];

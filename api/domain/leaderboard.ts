@@ -1,6 +1,11 @@
 // Leaderboards: all-time boards read the maintained totals; period boards sum the ledger
 // from the period's start. Ties share a rank (1, 2, 2, 4); within a tie the one who
 // reached the total first (earlier last entry) comes first.
+//
+// Ranks are not computed with a window over the whole board: a page is read in board order
+// (an index range scan for all-time boards), and only its first row's rank costs a query
+// (1 + how many have more points); the rest follow from the order. That keeps a top-50 over
+// 100k people at the cost of the page, not of the board.
 import { Prisma, type Db, type Dialect } from "../db.ts";
 import { periodStart, type Period } from "./periods.ts";
 import { WORKSPACE_SCOPE } from "./points.ts";
@@ -21,8 +26,15 @@ export interface LeaderboardRow {
   lastEarnedAt: Date;
 }
 
-/** Rows of the board's source, one per user: (userId, points, lastEarnedAt). */
-function boardSource(dialect: Dialect, q: LeaderboardQuery): Prisma.Sql {
+type RawRow = { userId: string; points: number | bigint; lastEarnedAt: Date | string };
+
+/** A timestamp for raw SQL: SQLite stores Prisma DateTimes as "...+00:00" text, which must be compared in that form. */
+function sqlTime(dialect: Dialect, date: Date) {
+  return dialect === "sqlite" ? date.toISOString().replace("Z", "+00:00") : date;
+}
+
+/** Rows of the board's source, one per user with points: (userId, points, lastEarnedAt). */
+function boardSource(dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">): Prisma.Sql {
   const teamJoin = q.team
     ? Prisma.sql`JOIN "User" u ON u."id" = src."userId" AND u."team" = ${q.team}`
     : Prisma.empty;
@@ -35,38 +47,55 @@ function boardSource(dialect: Dialect, q: LeaderboardQuery): Prisma.Sql {
     return Prisma.sql`SELECT src."userId", src."points", src."lastEarnedAt" FROM "PointsTotal" src ${teamJoin} ${memberJoin}
       WHERE src."scope" = ${scope} AND src."points" > 0`;
   }
-  const since = dialect === "sqlite" ? start.toISOString() : start;
   const programFilter = q.programId ? Prisma.sql`AND e."programId" = ${q.programId}` : Prisma.empty;
+  // On SQLite `+e."userId"` keeps the planner from walking the whole (userId, occurredAt)
+  // index to avoid a sort: the period's range on occurredAt is far smaller than the ledger.
+  const groupKey = dialect === "sqlite" ? Prisma.sql`+e."userId"` : Prisma.sql`e."userId"`;
   return Prisma.sql`SELECT src."userId", src."points", src."lastEarnedAt" FROM (
-      SELECT e."userId", SUM(e."points") AS "points", MAX(e."occurredAt") AS "lastEarnedAt"
-      FROM "PointsEntry" e WHERE e."occurredAt" >= ${since} ${programFilter}
-      GROUP BY e."userId") src ${teamJoin} ${memberJoin}
+      SELECT e."userId" AS "userId", SUM(e."points") AS "points", MAX(e."occurredAt") AS "lastEarnedAt"
+      FROM "PointsEntry" e WHERE e."occurredAt" >= ${sqlTime(dialect, start)} ${programFilter}
+      GROUP BY ${groupKey}) src ${teamJoin} ${memberJoin}
     WHERE src."points" > 0`;
 }
 
+async function countAbove(db: Db, source: Prisma.Sql, points: number) {
+  const [{ above }] = (await db.$queryRaw<{ above: number | bigint }[]>`
+    SELECT COUNT(*) AS "above" FROM (${source}) b WHERE b."points" > ${points}`) as [{ above: number | bigint }];
+  return Number(above);
+}
+
+/** One page of a board in rank order. The board's size is a separate query (leaderboardCount), paid only when asked for. */
 export async function leaderboardPage(db: Db, dialect: Dialect, q: LeaderboardQuery) {
   const source = boardSource(dialect, q);
-  const rows = await db.$queryRaw<{ userId: string; points: number | bigint; rank: number | bigint; lastEarnedAt: Date | string }[]>`
-    SELECT b."userId", b."points", b."lastEarnedAt", RANK() OVER (ORDER BY b."points" DESC) AS "rank"
-    FROM (${source}) b
+  const rows = await db.$queryRaw<RawRow[]>`
+    SELECT b."userId", b."points", b."lastEarnedAt" FROM (${source}) b
     ORDER BY b."points" DESC, b."lastEarnedAt" ASC, b."userId" ASC
     LIMIT ${q.limit} OFFSET ${q.offset}`;
-  const [{ total }] = (await db.$queryRaw<{ total: number | bigint }[]>`SELECT COUNT(*) AS "total" FROM (${source}) b`) as [{ total: number | bigint }];
-  return { rows: rows.map(toRow), totalCount: Number(total) };
+  const ranked: LeaderboardRow[] = [];
+  for (const [i, r] of rows.entries()) {
+    const points = Number(r.points);
+    const prev = ranked[i - 1];
+    // Competition ranking: a row's rank is 1 + the number of rows with more points.
+    const rank = prev ? (prev.points === points ? prev.rank : q.offset + i + 1) : q.offset === 0 ? 1 : (await countAbove(db, source, points)) + 1;
+    ranked.push({ userId: r.userId, points, rank, lastEarnedAt: new Date(r.lastEarnedAt) });
+  }
+  return { rows: ranked };
+}
+
+/** How many people are on the board (with points > 0). */
+export async function leaderboardCount(db: Db, dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">) {
+  const [{ total }] = (await db.$queryRaw<{ total: number | bigint }[]>`
+    SELECT COUNT(*) AS "total" FROM (${boardSource(dialect, q)}) b`) as [{ total: number | bigint }];
+  return Number(total);
 }
 
 /** One user's place on a board, or null when they have no points in it. */
 export async function leaderboardPosition(db: Db, dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">, userId: string) {
-  const source = boardSource(dialect, { ...q, offset: 0, limit: 0 });
-  const mine = await db.$queryRaw<{ userId: string; points: number | bigint; lastEarnedAt: Date | string }[]>`
+  const source = boardSource(dialect, q);
+  const mine = await db.$queryRaw<RawRow[]>`
     SELECT b."userId", b."points", b."lastEarnedAt" FROM (${source}) b WHERE b."userId" = ${userId}`;
   if (mine.length === 0) return null;
   const me = mine[0]!;
-  const [{ above }] = (await db.$queryRaw<{ above: number | bigint }[]>`
-    SELECT COUNT(*) AS "above" FROM (${source}) b WHERE b."points" > ${Number(me.points)}`) as [{ above: number | bigint }];
-  return toRow({ ...me, rank: Number(above) + 1 });
-}
-
-function toRow(r: { userId: string; points: number | bigint; rank: number | bigint; lastEarnedAt: Date | string }): LeaderboardRow {
-  return { userId: r.userId, points: Number(r.points), rank: Number(r.rank), lastEarnedAt: new Date(r.lastEarnedAt) };
+  const points = Number(me.points);
+  return { userId: me.userId, points, rank: (await countAbove(db, source, points)) + 1, lastEarnedAt: new Date(me.lastEarnedAt) };
 }

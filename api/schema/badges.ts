@@ -3,7 +3,8 @@
 import { z } from "zod";
 import DataLoader from "dataloader";
 import { builder } from "../builder.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { CriteriaInput, criteriaFromArgs, type CriteriaInputShape } from "./criteria.ts";
 import { assertRule, awardBadge, createBadge, evaluateBadgeForEveryone, revokeBadge } from "../domain/contributions/badges.ts";
 import { memberCard, titlesFor, type MemberCardData } from "../domain/contributions/member-card.ts";
 import { canSeeIdentity } from "../domain/users.ts";
@@ -159,7 +160,8 @@ const CreateBadgeInput = builder.inputType("CreateBadgeInput", {
     title: t.string({ required: false, validate: z.string().trim().min(1).max(60) }),
     icon: t.string({ required: false, description: "An emoji or an https URL.", validate: z.string().trim().max(500) }),
     programId: t.globalID({ required: false }),
-    rule: t.field({ type: BadgeRuleInput, required: false, description: "Omit for a badge awarded by hand only." }),
+    rule: t.field({ type: BadgeRuleInput, required: false, description: "A threshold rule. Omit both rule and criteria for a badge awarded by hand only." }),
+    criteria: t.field({ type: CriteriaInput, required: false, description: "A criteria rule (the programs' language: usage, points, contributions, attributes, tiers), instead of `rule`." }),
   }),
 });
 
@@ -187,8 +189,11 @@ builder.mutationField("createBadge", (t) =>
     authScopes: { admin: true },
     errors: { types: [NotFoundError, ConflictError] },
     args: { input: t.arg({ type: CreateBadgeInput }) },
-    resolve: (_r, { input }, ctx) =>
-      createBadge(ctx, { ...input, programId: input.programId?.id ?? null, rule: cleanRule(input.rule) }),
+    resolve: (_r, { input }, ctx) => {
+      if (input.rule && input.criteria) throw new ValidationError("give rule or criteria, not both", "input.criteria");
+      const criteria = criteriaFromArgs(input.criteria as CriteriaInputShape | null | undefined, undefined, "input.criteria") ?? null;
+      return createBadge(ctx, { ...input, programId: input.programId?.id ?? null, rule: cleanRule(input.rule), criteria });
+    },
   }),
 );
 

@@ -2,10 +2,11 @@
 import { z } from "zod";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder, MAX_PAGE_SIZE } from "../builder.ts";
-import { leaderboardPage, leaderboardPosition, type LeaderboardRow, type LeaderboardQuery } from "../domain/leaderboard.ts";
+import { leaderboardCount, leaderboardPage, leaderboardPosition, type LeaderboardRow, type LeaderboardQuery } from "../domain/leaderboard.ts";
 import { getSetting } from "../domain/settings.ts";
 import { UserRef } from "./users.ts";
 import type { Context } from "../context.ts";
+import { WORKSPACE_SCOPE } from "../domain/points.ts";
 
 export const LeaderboardPeriod = builder.enumType("LeaderboardPeriod", {
   description: "Calendar periods in UTC; weeks start on Monday.",
@@ -19,9 +20,11 @@ export const LeaderboardEntry = builder.objectRef<LeaderboardRow>("LeaderboardEn
     rank: t.exposeInt("rank", { description: "Ties share a rank: 1, 2, 2, 4." }),
     points: t.exposeInt("points"),
     lastEarnedAt: t.expose("lastEarnedAt", { type: "DateTime", description: "When the total was reached; breaks ties." }),
-    user: t.field({
-      type: UserRef,
-      resolve: async (row, _args, ctx) => (await ctx.loaders.userById.load(row.userId))!,
+    // A Prisma-aware field: the User fields' own selections (displayName masking...) are loaded
+    // in the same query, and Prisma batches the page's findUnique calls into one statement.
+    user: t.prismaField({
+      type: "User",
+      resolve: (query, row, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: row.userId } }),
     }),
   }),
 });
@@ -65,19 +68,21 @@ builder.queryField("leaderboard", (t) =>
           team: args.team ?? null,
           period: args.period ?? "ALL_TIME",
         };
-        let totalCount = 0;
         const connection = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, async ({ offset, limit }) => {
           const page = await leaderboardPage(ctx.db, ctx.dialect, { ...board, offset, limit });
-          totalCount = page.totalCount;
           return page.rows;
         });
-        return { ...connection, totalCount, board };
+        return { ...connection, board };
       },
     },
     {
       name: "LeaderboardConnection",
       fields: (c) => ({
-        totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
+        totalCount: c.int({
+          description: "People on this board; counted only when asked for (it costs a pass over the board).",
+          resolve: (conn, _args, ctx) =>
+            leaderboardCount(ctx.db, ctx.dialect, (conn as unknown as { board: Omit<LeaderboardQuery, "offset" | "limit"> }).board),
+        }),
         myPosition: c.field({
           type: LeaderboardEntry,
           nullable: true,
@@ -93,4 +98,38 @@ builder.queryField("leaderboard", (t) =>
       }),
     },
   ),
+);
+
+builder.subscriptionField("leaderboardChanged", (t) =>
+  t.field({
+    type: [LeaderboardEntry],
+    description:
+      "The board's top entries now, then again whenever points change in its scope (server-sent events: POST or GET /graphql with `Accept: text/event-stream`).",
+    skipTypeScopes: true,
+    authScopes: async (_root, args, ctx) => canReadBoard(ctx, await boardProgramId(ctx, args)),
+    args: {
+      programId: t.arg.globalID({ required: false }),
+      program: t.arg.string({ required: false, validate: z.string().max(100) }),
+      team: t.arg.string({ required: false, validate: z.string().max(100) }),
+      period: t.arg({ type: LeaderboardPeriod, required: false, defaultValue: "ALL_TIME" }),
+      first: t.arg.int({ required: false, defaultValue: 10, validate: z.number().int().min(1).max(MAX_PAGE_SIZE) }),
+    },
+    subscribe: async function* (_root, args, ctx) {
+      const scope = (await boardProgramId(ctx, args)) ?? WORKSPACE_SCOPE;
+      const changes = ctx.pubsub.subscribe("leaderboard.changed");
+      yield { scope };
+      // Team boards live in the workspace scope: any workspace change may move them.
+      for await (const change of changes) if (change.scope === scope) yield change;
+    },
+    resolve: async (_change, args, ctx) => {
+      const page = await leaderboardPage(ctx.db, ctx.dialect, {
+        programId: await boardProgramId(ctx, args),
+        team: args.team ?? null,
+        period: args.period ?? "ALL_TIME",
+        offset: 0,
+        limit: Math.min(args.first ?? 10, MAX_PAGE_SIZE),
+      });
+      return page.rows;
+    },
+  }),
 );

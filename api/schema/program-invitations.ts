@@ -3,20 +3,44 @@
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
-import { evaluateCriteria, parseCriteria } from "../domain/criteria/index.ts";
+import DataLoader from "dataloader";
+import { evaluateCriteriaForUsers, parseCriteria, type Explanation } from "../domain/criteria/index.ts";
 import { dayOf } from "../domain/days.ts";
 import { draftInvitation, respondToInvitation, sendInvitation, PLACEHOLDERS } from "../domain/programs/invitations.ts";
 import { nominate, reviewNomination } from "../domain/programs/nominations.ts";
 import { ExplanationRef } from "./criteria.ts";
-import { idOf, ProgramRef, visibleProgram } from "./programs.ts";
+import { idOf, visibleProgram } from "./programs.ts";
 import { MembershipRef } from "./program-members.ts";
-import { UserRef } from "./users.ts";
 import type { Context } from "../context.ts";
 import type { Invitation, Membership, Nomination } from "../gen/sqlite/client.ts";
 
 const NominationKindEnum = builder.enumType("NominationKind", { values: ["SELF", "PEER", "MANAGER"] as const });
 const NominationStatusEnum = builder.enumType("NominationStatus", { values: ["PENDING", "ACCEPTED", "DECLINED"] as const });
 const InvitationStatusEnum = builder.enumType("InvitationStatus", { values: ["SENT", "ACCEPTED", "DECLINED", "EXPIRED", "REVOKED"] as const });
+
+/** Nominees' explanations, batched per program into one criteria query per request. */
+const explanationLoaders = new WeakMap<Context, DataLoader<string, Explanation>>();
+function explanationLoader(ctx: Context) {
+  let loader = explanationLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<string, Explanation>(async (keys) => {
+      const byProgram = new Map<string, string[]>();
+      for (const key of keys) {
+        const [programId, userId] = key.split("|") as [string, string];
+        byProgram.set(programId, [...(byProgram.get(programId) ?? []), userId]);
+      }
+      const results = new Map<string, Explanation>();
+      for (const [programId, userIds] of byProgram) {
+        const program = await ctx.db.program.findUniqueOrThrow({ where: { id: programId }, select: { criteria: true } });
+        const explained = await evaluateCriteriaForUsers(ctx.db, ctx.dialect, userIds, parseCriteria(program.criteria), { asOfDay: dayOf(new Date()), programId });
+        for (const [userId, e] of explained) results.set(`${programId}|${userId}`, e);
+      }
+      return keys.map((k) => results.get(k)!);
+    });
+    explanationLoaders.set(ctx, loader);
+  }
+  return loader;
+}
 
 const isReader = (ctx: Context) => ctx.caller.kind === "admin" || (ctx.caller.kind === "integrator" && ctx.caller.scopes.has("read"));
 
@@ -39,8 +63,8 @@ export const NominationRef = builder.prismaNode("Nomination", {
       type: ExplanationRef,
       description: "The nominee against the program's criteria today, for review side by side with the reason.",
       authScopes: { admin: true, key: "read" },
-      select: { programId: true, nomineeId: true, program: { select: { criteria: true } } },
-      resolve: (n, _a, ctx) => evaluateCriteria(ctx.db, ctx.dialect, n.nomineeId, parseCriteria(n.program.criteria), { asOfDay: dayOf(new Date()), programId: n.programId }),
+      select: { programId: true, nomineeId: true },
+      resolve: (n, _a, ctx) => explanationLoader(ctx).load(`${n.programId}|${n.nomineeId}`),
     }),
   }),
 });
@@ -235,5 +259,3 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-void ProgramRef;
-void UserRef;

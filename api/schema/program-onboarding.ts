@@ -4,12 +4,12 @@ import { builder } from "../builder.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { completeOnboardingStep, createOnboardingStep, onboardingProgress } from "../domain/programs/onboarding.ts";
 import { canSeeProgram } from "../domain/programs/programs.ts";
-import { idOf, ProgramRef, visibleProgram } from "./programs.ts";
+import { idOf, ProgramRef, programVisibleById, visibleProgram } from "./programs.ts";
 import type { OnboardingStep, Program } from "../gen/sqlite/client.ts";
 
 export const OnboardingStepRef = builder.prismaNode("OnboardingStep", {
   id: { field: "id" },
-  authScopes: { public: true },
+  authScopes: (step, ctx) => programVisibleById(ctx, (step as OnboardingStep).programId),
   fields: (t) => ({
     position: t.exposeInt("position"),
     title: t.exposeString("title"),

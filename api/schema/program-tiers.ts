@@ -6,7 +6,7 @@ import { createTier, evaluateTiers, tierProgress, updateTier } from "../domain/p
 import { canSeeProgram } from "../domain/programs/programs.ts";
 import type { ConditionResult } from "../domain/criteria/index.ts";
 import { CriteriaConditionRef, CriteriaInput, ConditionResultRef, criteriaFromArgs, conditionsOfStored, type CriteriaInputShape } from "./criteria.ts";
-import { idOf, ProgramRef, visibleProgram } from "./programs.ts";
+import { idOf, ProgramRef, programVisibleById, visibleProgram } from "./programs.ts";
 import { MembershipRef } from "./program-members.ts";
 import type { Membership, Program, Tier } from "../gen/sqlite/client.ts";
 
@@ -14,7 +14,7 @@ const benefitsOf = (t: Pick<Tier, "benefits">) => (Array.isArray(t.benefits) ? (
 
 export const TierRef = builder.prismaNode("Tier", {
   id: { field: "id" },
-  authScopes: { public: true },
+  authScopes: (tier, ctx) => programVisibleById(ctx, (tier as Tier).programId),
   description: "A level in a program (1 is the entry tier), with entry criteria and benefits. Visible wherever its program is.",
   fields: (t) => ({
     name: t.exposeString("name"),

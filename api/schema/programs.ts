@@ -45,6 +45,19 @@ export async function visibleProgram(ctx: Context, args: { programId?: { typenam
   return program;
 }
 
+/** Tiers and steps are visible where their program is; one lookup per program and request. */
+export function programVisibleById(ctx: Context, programId: string) {
+  const cache = (programVisibility.get(ctx) ?? new Map<string, Promise<boolean>>());
+  programVisibility.set(ctx, cache);
+  let seen = cache.get(programId);
+  if (!seen) {
+    seen = ctx.db.program.findUnique({ where: { id: programId }, select: { visibility: true } }).then((p) => !!p && canSeeProgram(ctx.caller, p));
+    cache.set(programId, seen);
+  }
+  return seen;
+}
+const programVisibility = new WeakMap<Context, Map<string, Promise<boolean>>>();
+
 const adminOrReader = { admin: true, key: "read" as const };
 
 export const ProgramRef = builder.prismaNode("Program", {

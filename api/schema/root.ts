@@ -13,3 +13,5 @@ builder.queryField("health", (t) =>
     resolve: () => "ok",
   }),
 );
+
+builder.subscriptionType({ authScopes: { admin: true } });

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import { canSeeIdentity, publicName, upsertUser } from "../domain/users.ts";
+
+const ANONYMOUS_EXTERNAL_ID = "anonymous";
 import { NotFoundError } from "../errors.ts";
 import type { Context } from "../context.ts";
 import type { User } from "../gen/sqlite/client.ts";
@@ -28,7 +30,12 @@ export const UserRef = builder.prismaNode("User", {
   description:
     "A person of the host product. Public fields show what a leaderboard shows; the rest is visible to the person, admins and `read` keys.",
   fields: (t) => ({
-    externalId: t.exposeString("externalId", { description: "The host product's id for this person." }),
+    externalId: t.string({
+      description: "The host product's id for this person; `anonymous` where the person shows as an anonymous member (it would name them).",
+      select: { externalId: true, showOnLeaderboards: true, erasedAt: true },
+      resolve: (user, _args, ctx) =>
+        user.erasedAt || (!user.showOnLeaderboards && !canSeeIdentity(ctx.caller, user)) ? ANONYMOUS_EXTERNAL_ID : user.externalId,
+    }),
     displayName: t.string({
       description: "The name to show; `Anonymous member` for people who opted out, except to themselves and admins.",
       select: { displayName: true, showOnLeaderboards: true, erasedAt: true },

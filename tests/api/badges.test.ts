@@ -97,6 +97,25 @@ describe("badges, titles, member cards and the recognition feed", () => {
     expect(await app.db.badgeAward.count({ where: { badge: { slug: "three-answers" } } })).toBe(1);
   });
 
+  it("awards badges defined with the programs' criteria language, on creation and when contributions change", async () => {
+    await record(app, "early-bug", "BUG_REPORT");
+    await record(app, "early-bug", "BUG_REPORT");
+    const created = await app.gql(
+      CREATE,
+      { input: { slug: "bug-hunter", name: "Bug hunter", criteria: { all: [{ condition: { metric: "CONTRIBUTIONS", kind: "BUG_REPORT", value: 2 } }] } } },
+      "admin",
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data.createBadge).toMatchObject({ __typename: "CreateBadgePayload", awarded: 1 });
+    await record(app, "late-bug", "BUG_REPORT");
+    expect(await app.db.badgeAward.count({ where: { badge: { slug: "bug-hunter" } } })).toBe(1);
+    await record(app, "late-bug", "BUG_REPORT");
+    const holders = await app.db.badgeAward.findMany({ where: { badge: { slug: "bug-hunter" } }, include: { user: true } });
+    expect(holders.map((h) => h.user.externalId).sort()).toEqual(["early-bug", "late-bug"]);
+    const both = await app.gql(CREATE, { input: { slug: "both", name: "Both", rule: { points: { gte: 1 } }, criteria: { condition: { metric: "POINTS", value: 1 } } } }, "admin");
+    expect(both.data.createBadge).toMatchObject({ __typename: "ValidationError" });
+  });
+
   it("refuses an empty rule, a duplicate slug and a missing reason, creating nothing", async () => {
     const before = await app.db.badge.count();
     const empty = await app.gql(CREATE, { input: { slug: "empty-rule", name: "Empty", rule: {} } }, "admin");

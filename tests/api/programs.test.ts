@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { dayOf } from "../../api/domain/days.ts";
 import { expireInvitations } from "../../api/domain/programs/invitations.ts";
+import { registeredJobs } from "../../api/jobs.ts";
+import type { Services } from "../../api/context.ts";
 import { addActivity, addPoints, ensureFeatures, range } from "../helpers/usage-fixtures.ts";
 
 const TODAY = dayOf(new Date());
@@ -99,8 +101,29 @@ describe("programs", () => {
     expect(admin.data.programs.totalCount).toBe(3);
     expect((await app.gql(`{ program(slug: "secret") { slug } }`)).data.program).toBeNull();
     expect((await gql(`{ program(slug: "secret") { slug } }`)).data.program).toEqual({ slug: "secret" });
+    const secret = await app.db.program.findUniqueOrThrow({ where: { slug: "secret" } });
+    const tier = await app.db.tier.create({ data: { programId: secret.id, name: "Hidden", rank: 1 } });
+    const tierGid = Buffer.from(`Tier:${tier.id}`).toString("base64");
+    const hidden = await app.gql(`query ($id: ID!) { node(id: $id) { ... on Tier { name } } }`, { id: tierGid });
+    expect(hidden.data?.node ?? null).toBeNull();
+    expect((await gql(`query ($id: ID!) { node(id: $id) { ... on Tier { name } } }`, { id: tierGid })).data.node).toEqual({ name: "Hidden" });
     const write = await app.gql(CREATE, { input: { name: "n", slug: "nope", kind: "REFERENCE" } }, await app.memberToken("erin"));
     expect(write.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("archives a program: it leaves lists, keeps its history and takes no new members", async () => {
+    const club = await gql(`{ program(slug: "members-club") { id } }`);
+    const id = club.data.program.id;
+    const archived = await gql(`mutation ($id: ID!) { archiveProgram(input: { id: $id }) { ... on ArchiveProgramPayload { program { slug archivedAt } } } }`, { id });
+    expect(archived.data.archiveProgram.program.archivedAt).not.toBeNull();
+    const member = await app.gql(`{ programs { edges { node { slug } } } }`, {}, await app.memberToken("erin"));
+    expect(member.data.programs.edges.map((e: any) => e.node.slug)).toEqual(["insiders"]);
+    const all = await gql(`{ programs(includeArchived: true) { totalCount } }`);
+    expect(all.data.programs.totalCount).toBe(3);
+    const add = await gql(ADD, { input: { programId: id, userId: "alice" } });
+    expect(add.data.addMember.__typename).toBe("ConflictError");
+    const renamed = await gql(`mutation ($id: ID!) { updateProgram(input: { id: $id, name: "Club", criteria: null }) { __typename ... on UpdateProgramPayload { program { name criteria } } } }`, { id });
+    expect(renamed.data.updateProgram.program).toEqual({ name: "Club", criteria: null });
   });
 
   it("explains the criteria for one person, to admins and to that person only", async () => {
@@ -329,5 +352,23 @@ describe("tiers", () => {
     expect(await app.db.webhookDelivery.count({ where: { event: "member.demoted" } })).toBe(1);
     const history = await app.gql(`{ myMemberships { tier { name } tierChanges { fromTier { name } toTier { name } reason } } }`, {}, token);
     expect(history.data.myMemberships[0].tierChanges.map((c: any) => [c.fromTier?.name ?? null, c.toTier.name])).toEqual([[null, "Advocate"], ["Advocate", "Champion"], ["Champion", "Advocate"]]);
+  });
+
+  it("admits one of two concurrent addMember calls for the same person and refuses the other with ConflictError", async () => {
+    await app.db.user.create({ data: { id: "noah", externalId: "noah" } });
+    const [a, b] = await Promise.all([gql(ADD, { input: { programId, userId: "noah" } }), gql(ADD, { input: { programId, userId: "noah" } })]);
+    expect([a.data.addMember.__typename, b.data.addMember.__typename].sort()).toEqual(["AddMemberPayload", "ConflictError"]);
+    expect(await app.db.membership.count({ where: { userId: "noah" } })).toBe(1);
+  });
+
+  it("registers the tier evaluation and invitation expiry jobs, and the tier job evaluates every program", async () => {
+    const names = registeredJobs().map((j) => j.name);
+    expect(names).toEqual(expect.arrayContaining(["tiers.evaluate", "invitations.expire"]));
+    await addPoints(app.db, "noah", 500, TODAY);
+    const services = { db: app.db, dialect: app.database.dialect } as unknown as Services;
+    await registeredJobs().find((j) => j.name === "tiers.evaluate")!.run(services);
+    const noah = await app.db.membership.findFirstOrThrow({ where: { userId: "noah" }, include: { tier: true, tierChanges: true } });
+    expect(noah.tier?.name).toBe("Champion");
+    expect(noah.tierChanges.at(-1)?.actor).toBe("system:tiers.evaluate");
   });
 });

@@ -11,6 +11,8 @@ import { recordAudit } from "../audit.ts";
 import { emitEvent } from "../events.ts";
 import { WORKSPACE_SCOPE } from "../points.ts";
 import { CONTRIBUTION_KINDS } from "./rules.ts";
+import { evaluateCriteria, evaluateCriteriaForUsers, parseCriteria, type Criteria } from "../criteria/index.ts";
+import { dayOf } from "../days.ts";
 import type { Dialect } from "../../db.ts";
 import { sqlTime, type Tx, type WriteContext } from "./shared.ts";
 
@@ -27,9 +29,30 @@ export const badgeRuleSchema = z
 
 export type BadgeRule = z.infer<typeof badgeRuleSchema>;
 
-function ruleOf(badge: Pick<Badge, "rule">): BadgeRule | null {
+/** A stored rule is a threshold or a criteria tree (the programs' engine: usage, attributes, tiers...). */
+type StoredRule = { threshold: BadgeRule } | { criteria: Criteria };
+
+export function isCriteriaJson(rule: unknown) {
+  return typeof rule === "object" && rule !== null && ("all" in rule || "any" in rule || "metric" in rule);
+}
+
+function ruleOf(badge: Pick<Badge, "rule">): StoredRule | null {
+  if (isCriteriaJson(badge.rule)) {
+    try {
+      const criteria = parseCriteria(badge.rule);
+      return criteria ? { criteria } : null;
+    } catch {
+      return null;
+    }
+  }
   const parsed = badgeRuleSchema.safeParse(badge.rule);
-  return parsed.success ? parsed.data : null;
+  return parsed.success ? { threshold: parsed.data } : null;
+}
+
+async function meetsStoredRule(tx: Tx, dialect: Dialect, badge: Pick<Badge, "programId">, rule: StoredRule, userId: string) {
+  if ("threshold" in rule) return meetsRule(tx, badge, rule.threshold, userId);
+  const explanation = await evaluateCriteria(tx as never, dialect, userId, rule.criteria, { asOfDay: dayOf(new Date()), programId: badge.programId });
+  return explanation.passed;
 }
 
 /** Does this user meet the rule now? Every part of the rule must hold. */
@@ -103,7 +126,7 @@ export async function evaluateRuleBadges(tx: Tx, dialect: Dialect, userId: strin
   const awarded = [];
   for (const badge of badges) {
     const rule = ruleOf(badge);
-    if (!rule || !(await meetsRule(tx, badge, rule, userId))) continue;
+    if (!rule || !(await meetsStoredRule(tx, dialect, badge, rule, userId))) continue;
     const award = await insertAward(tx, dialect, badge.id, userId, "Rule met", null);
     if (!award) continue;
     await announceAward(tx, badge, award);
@@ -114,30 +137,45 @@ export async function evaluateRuleBadges(tx: Tx, dialect: Dialect, userId: strin
 
 /** Everyone who meets a badge's rule now and has no award yet gets one (after creating a badge, or on demand). */
 export async function evaluateBadgeForEveryone(tx: Tx, dialect: Dialect, badge: Badge) {
-  const rule = ruleOf(badge);
-  if (!rule) return 0;
+  const stored = ruleOf(badge);
+  if (!stored) return 0;
   const candidates = new Set<string>();
-  if (rule.points) {
-    const rows = await tx.pointsTotal.findMany({
-      where: { scope: badge.programId ?? WORKSPACE_SCOPE, points: { gte: rule.points.gte } },
-      select: { userId: true },
-    });
-    for (const r of rows) candidates.add(r.userId);
-  } else if (rule.contributions) {
-    const rows = await tx.contribution.groupBy({
-      by: ["userId"],
-      where: {
-        status: "APPROVED",
-        ...(rule.contributions.kind ? { kind: rule.contributions.kind as ContributionKind } : {}),
-        ...(badge.programId ? { programId: badge.programId } : {}),
-      },
-      _count: { _all: true },
-    });
-    for (const r of rows) if (r._count._all >= rule.contributions.gte) candidates.add(r.userId);
+  if ("criteria" in stored) {
+    // Criteria can hinge on usage, so everyone is a candidate; evaluated in batches, one statement each.
+    const holders = new Set((await tx.badgeAward.findMany({ where: { badgeId: badge.id }, select: { userId: true } })).map((a) => a.userId));
+    let cursor: string | undefined;
+    for (;;) {
+      const batch = await tx.user.findMany({ where: { erasedAt: null }, select: { id: true }, orderBy: { id: "asc" }, take: 1000, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+      if (batch.length === 0) break;
+      cursor = batch[batch.length - 1]!.id;
+      const ids = batch.map((u) => u.id).filter((id) => !holders.has(id));
+      const explained = await evaluateCriteriaForUsers(tx as never, dialect, ids, stored.criteria, { asOfDay: dayOf(new Date()), programId: badge.programId });
+      for (const [id, e] of explained) if (e.passed) candidates.add(id);
+    }
+  } else {
+    const rule = stored.threshold;
+    if (rule.points) {
+      const rows = await tx.pointsTotal.findMany({
+        where: { scope: badge.programId ?? WORKSPACE_SCOPE, points: { gte: rule.points.gte } },
+        select: { userId: true },
+      });
+      for (const r of rows) candidates.add(r.userId);
+    } else if (rule.contributions) {
+      const rows = await tx.contribution.groupBy({
+        by: ["userId"],
+        where: {
+          status: "APPROVED",
+          ...(rule.contributions.kind ? { kind: rule.contributions.kind as ContributionKind } : {}),
+          ...(badge.programId ? { programId: badge.programId } : {}),
+        },
+        _count: { _all: true },
+      });
+      for (const r of rows) if (r._count._all >= rule.contributions.gte) candidates.add(r.userId);
+    }
   }
   let count = 0;
   for (const userId of candidates) {
-    if (!(await meetsRule(tx, badge, rule, userId))) continue;
+    if ("threshold" in stored && !(await meetsRule(tx, badge, stored.threshold, userId))) continue;
     const award = await insertAward(tx, dialect, badge.id, userId, "Rule met", null);
     if (!award) continue;
     await announceAward(tx, badge, award);
@@ -154,6 +192,7 @@ export interface CreateBadgeInput {
   icon?: string | null;
   programId?: string | null;
   rule?: BadgeRule | null;
+  criteria?: Criteria | null;
 }
 
 export async function createBadge(w: WriteContext, input: CreateBadgeInput) {
@@ -172,7 +211,7 @@ export async function createBadge(w: WriteContext, input: CreateBadgeInput) {
         title: input.title ?? null,
         icon: input.icon ?? null,
         programId: input.programId ?? null,
-        rule: input.rule ? (input.rule as Prisma.InputJsonValue) : Prisma.DbNull,
+        rule: input.criteria ? (input.criteria as unknown as Prisma.InputJsonValue) : input.rule ? (input.rule as Prisma.InputJsonValue) : Prisma.DbNull,
       },
     });
     await recordAudit(tx, w.caller, w.requestId, { action: "badge.create", targetType: "Badge", targetId: badge.id, after: badge });

@@ -5,7 +5,7 @@ import type { Contribution } from "../../gen/sqlite/client.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { recordAudit } from "../audit.ts";
 import { appendPoints } from "../points.ts";
-import { creditContribution, scopesOf } from "./record.ts";
+import { creditContribution, LEDGER_TX, scopesOf } from "./record.ts";
 import type { Changed, WriteContext } from "./shared.ts";
 
 export type Decision = "APPROVE" | "REJECT";
@@ -56,5 +56,5 @@ export async function moderateContribution(
       reason: input.reason ?? null,
     });
     return { contribution, scopes: changed ? scopesOf(contribution.programId) : [] };
-  });
+  }, LEDGER_TX);
 }

@@ -27,6 +27,9 @@ export interface RecordResult extends Changed {
   created: boolean;
 }
 
+/** Writers to one person's totals queue on its row lock; give them room to wait their turn. */
+export const LEDGER_TX = { maxWait: 15_000, timeout: 30_000 };
+
 export function scopesOf(programId: string | null | undefined) {
   return programId ? [WORKSPACE_SCOPE, programId] : [WORKSPACE_SCOPE];
 }
@@ -78,7 +81,6 @@ export async function recordContribution(w: WriteContext, input: ContributionInp
           moderatedAt: new Date(),
         },
       });
-      await creditContribution(tx, w, contribution);
       await recordAudit(tx, w.caller, w.requestId, { action: "contribution.record", targetType: "Contribution", targetId: contribution.id, after: contribution });
       await emitEvent(tx, "contribution.recorded", {
         id: contribution.id,
@@ -89,8 +91,10 @@ export async function recordContribution(w: WriteContext, input: ContributionInp
         programId: contribution.programId,
         occurredAt: contribution.occurredAt,
       });
+      // Last: crediting locks the person's totals row until commit, so it should be held briefly.
+      await creditContribution(tx, w, contribution);
       return { contribution, created: true, scopes: scopesOf(contribution.programId) };
-    });
+    }, LEDGER_TX);
   } catch (error) {
     // A concurrent request with the same externalId committed first: answer with its contribution.
     if (isUniqueViolation(error)) {

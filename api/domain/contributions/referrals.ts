@@ -6,7 +6,7 @@ import { recordAudit } from "../audit.ts";
 import { emitEvent } from "../events.ts";
 import { appendPoints } from "../points.ts";
 import { evaluateRuleBadges } from "./badges.ts";
-import { scopesOf } from "./record.ts";
+import { LEDGER_TX, scopesOf } from "./record.ts";
 import { defaultPoints } from "./rules.ts";
 import { ensureUser, isUniqueViolation, type Changed, type WriteContext } from "./shared.ts";
 
@@ -112,7 +112,7 @@ export async function updateReferralStatus(
     }
     await recordAudit(tx, w.caller, w.requestId, { action: "referral.status", targetType: "Referral", targetId: referral.id, before, after: referral, reason: input.reason ?? null });
     return { referral, scopes };
-  });
+  }, LEDGER_TX);
 }
 
 /** Conversion rate = converted / all referrals submitted in the program; also the rate among closed ones. */

@@ -10,6 +10,7 @@ import { emitEvent } from "../events.ts";
 import { evaluateCriteria, parseCriteria } from "../criteria/index.ts";
 import { CriteriaNotMetError } from "./errors.ts";
 import { entryTierFor } from "./tiers.ts";
+import { conflictOnDuplicate } from "./programs.ts";
 
 type Tx = P.TransactionClient;
 
@@ -69,7 +70,7 @@ export async function addMember({ db, dialect, caller, requestId }: Actor, input
   const explanation = await evaluateCriteria(db, dialect, user.id, parseCriteria(program.criteria), { asOfDay: dayOf(new Date()), programId: program.id });
   if (!explanation.passed && !input.overrideReason) throw new CriteriaNotMetError(explanation, user.externalId);
   const override = !explanation.passed;
-  return db.$transaction(async (tx) => {
+  return conflictOnDuplicate(() => db.$transaction(async (tx) => {
     const membership = await joinProgram(tx, dialect, program.id, user.id, override ? "OVERRIDE" : "CRITERIA", {
       overrideReason: override ? input.overrideReason : null,
       overrideBy: override ? caller.actor : null,
@@ -83,7 +84,7 @@ export async function addMember({ db, dialect, caller, requestId }: Actor, input
       reason: override ? input.overrideReason : null,
     });
     return membership;
-  });
+  }), "already a member of this program", "userId");
 }
 
 async function findMembership(db: Db | Tx, programId: string, userId: string) {

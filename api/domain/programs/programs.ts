@@ -49,6 +49,16 @@ async function ownerIdOf(db: Db, externalId: string | null | undefined) {
   return owner.id;
 }
 
+/** A unique index refusing a concurrent duplicate (P2002) is the same conflict the pre-check reports. */
+export async function conflictOnDuplicate<T>(write: () => Promise<T>, message: string, field: string): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: string })?.code === "P2002") throw new ConflictError(message, field);
+    throw error;
+  }
+}
+
 export async function createProgram(db: Db, caller: Caller, requestId: string, input: ProgramInput & { name: string; slug: string; kind: ProgramKind }) {
   await checkCriteriaReferences(db, input.criteria, "input.criteria", input.slug);
   if (input.invitationTemplate) checkTemplate(input.invitationTemplate, "input.invitationTemplate");
@@ -56,7 +66,7 @@ export async function createProgram(db: Db, caller: Caller, requestId: string, i
     throw new ConflictError(`slug ${JSON.stringify(input.slug)} is taken`, "input.slug");
   }
   const ownerId = await ownerIdOf(db, input.ownerId);
-  return db.$transaction(async (tx) => {
+  return conflictOnDuplicate(() => db.$transaction(async (tx) => {
     const program = await tx.program.create({
       data: {
         name: input.name,
@@ -73,7 +83,7 @@ export async function createProgram(db: Db, caller: Caller, requestId: string, i
     });
     await recordAudit(tx, caller, requestId, { action: "program.create", targetType: "Program", targetId: program.id, after: program });
     return program;
-  });
+  }), `slug ${JSON.stringify(input.slug)} is taken`, "input.slug");
 }
 
 export async function updateProgram(db: Db, caller: Caller, requestId: string, id: string, input: ProgramInput) {

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "PointsEntry_occurredAt_userId_points_idx" ON "PointsEntry"("occurredAt", "userId", "points");
+

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { leaderboardPage, leaderboardPosition } from "../../api/domain/leaderboard.ts";
+import type { Period } from "../../api/domain/periods.ts";
+
+const RECORD = /* GraphQL */ `
+  mutation ($input: RecordContributionInput!) {
+    recordContribution(input: $input) { __typename ... on RecordContributionPayload { contribution { id } } }
+  }
+`;
+const BOARD = /* GraphQL */ `
+  query ($period: LeaderboardPeriod, $team: String, $first: Int, $after: String) {
+    leaderboard(period: $period, team: $team, first: $first, after: $after) {
+      totalCount
+      myPosition { rank points }
+      pageInfo { hasNextPage endCursor }
+      edges { node { rank points user { externalId displayName isAnonymous } } }
+    }
+  }
+`;
+
+let seq = 0;
+function record(app: TestApp, userId: string, points: number, occurredAt: string) {
+  return app.gql(RECORD, { input: { userId, kind: "ANSWER", points, occurredAt, externalId: `lb-${++seq}` } }, "admin");
+}
+
+describe("leaderboards", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  it("shares ranks on ties (1, 2, 2, 4) and puts whoever reached the total first ahead", async () => {
+    await app.db.user.createMany({ data: ["ann", "bob", "cat", "dan"].map((id) => ({ externalId: id, displayName: id.toUpperCase() })) });
+    await record(app, "ann", 100, "2026-01-10T10:00:00Z");
+    await record(app, "cat", 50, "2026-01-12T10:00:00Z"); // cat reaches 50 after bob
+    await record(app, "bob", 50, "2026-01-11T10:00:00Z");
+    await record(app, "dan", 20, "2026-01-09T10:00:00Z");
+    const board = await app.gql(BOARD, { first: 10 });
+    expect(board.errors).toBeUndefined();
+    expect(board.data.leaderboard.totalCount).toBe(4);
+    expect(board.data.leaderboard.edges.map((e: any) => [e.node.rank, e.node.user.externalId, e.node.points])).toEqual([
+      [1, "ann", 100], [2, "bob", 50], [2, "cat", 50], [4, "dan", 20],
+    ]);
+  });
+
+  it("keeps shared ranks across pages", async () => {
+    const first = await app.gql(BOARD, { first: 2 });
+    expect(first.data.leaderboard.pageInfo.hasNextPage).toBe(true);
+    const next = await app.gql(BOARD, { first: 2, after: first.data.leaderboard.pageInfo.endCursor });
+    expect(next.data.leaderboard.edges.map((e: any) => [e.node.rank, e.node.user.externalId])).toEqual([[2, "cat"], [4, "dan"]]);
+  });
+
+  it("gives a member their own position, shared rank included", async () => {
+    const mine = await app.gql(BOARD, { first: 1 }, await app.memberToken("cat"));
+    expect(mine.data.leaderboard.myPosition).toEqual({ rank: 2, points: 50 });
+    const none = await app.gql(BOARD, { first: 1 }, await app.memberToken("newcomer"));
+    expect(none.data.leaderboard.myPosition).toBeNull();
+  });
+
+  it("keeps an opted-out member's place but shows an anonymous member to others", async () => {
+    await app.db.user.update({ where: { externalId: "bob" }, data: { showOnLeaderboards: false } });
+    const anon = await app.gql(BOARD, { first: 10 });
+    expect(anon.data.leaderboard.edges[1].node).toMatchObject({ rank: 2, user: { displayName: "Anonymous member", isAnonymous: true } });
+    expect(anon.data.leaderboard.edges[1].node.user.externalId).toBe("anonymous");
+    expect(JSON.stringify(anon.data)).not.toMatch(/BOB|"bob"/);
+    const admin = await app.gql(BOARD, { first: 10 }, "admin");
+    expect(admin.data.leaderboard.edges[1].node.user).toMatchObject({ displayName: "BOB", isAnonymous: false });
+    const self = await app.gql(BOARD, { first: 10 }, await app.memberToken("bob"));
+    expect(self.data.leaderboard.edges[1].node.user.displayName).toBe("BOB");
+    await app.db.user.update({ where: { externalId: "bob" }, data: { showOnLeaderboards: true } });
+  });
+
+  it("drops a reversed contribution from the board", async () => {
+    const rec = await record(app, "eve", 500, "2026-01-15T10:00:00Z");
+    let board = await app.gql(BOARD, { first: 1 });
+    expect(board.data.leaderboard.edges[0].node.user.externalId).toBe("eve");
+    await app.gql(`mutation ($id: ID!) { moderateContribution(input: { id: $id, decision: REJECT, reason: "spam" }) { __typename } }`, { id: rec.data.recordContribution.contribution.id }, "admin");
+    board = await app.gql(BOARD, { first: 10 });
+    expect(board.data.leaderboard.edges.map((e: any) => e.node.user.externalId)).not.toContain("eve");
+    expect(board.data.leaderboard.totalCount).toBe(4);
+  });
+
+  it.each<[Period, string, string]>([
+    ["WEEK", "2026-03-30T00:00:00.000Z", "2026-04-05T23:59:59.999Z"], // Monday to Sunday
+    ["MONTH", "2026-02-01T00:00:00.000Z", "2026-02-28T23:59:59.999Z"],
+    ["QUARTER", "2026-04-01T00:00:00.000Z", "2026-06-30T23:59:59.999Z"],
+    ["YEAR", "2025-01-01T00:00:00.000Z", "2025-12-31T23:59:59.999Z"],
+  ])("counts a %s board from its first instant and not a millisecond before", async (period, startIso, lastIso) => {
+    const user = `edge-${period.toLowerCase()}`;
+    const start = new Date(startIso);
+    await record(app, user, 7, startIso); // exactly at the start: in
+    await record(app, user, 1000, new Date(start.getTime() - 1).toISOString()); // 1 ms before: out
+    const now = new Date(lastIso); // the period's last instant
+    const page = await leaderboardPage(app.db, app.database.dialect, { period, offset: 0, limit: 100, now });
+    const internal = (await app.db.user.findUniqueOrThrow({ where: { externalId: user } })).id;
+    expect(page.rows.find((r) => r.userId === internal)?.points).toBe(7);
+    const pos = await leaderboardPosition(app.db, app.database.dialect, { period, now }, internal);
+    expect(pos?.points).toBe(7);
+    const next = await leaderboardPage(app.db, app.database.dialect, { period, offset: 0, limit: 100, now: new Date(now.getTime() + 1) });
+    expect(next.rows.find((r) => r.userId === internal)).toBeUndefined();
+  });
+
+  it("filters by team", async () => {
+    await app.db.user.update({ where: { externalId: "dan" }, data: { team: "Support" } });
+    await app.db.user.update({ where: { externalId: "cat" }, data: { team: "Support" } });
+    const board = await app.gql(BOARD, { team: "Support" });
+    expect(board.data.leaderboard.edges.map((e: any) => [e.node.rank, e.node.user.externalId])).toEqual([[1, "cat"], [2, "dan"]]);
+  });
+
+  it("pushes the top entries over server-sent events when points change", async () => {
+    await app.db.user.createMany({ data: [{ externalId: "live-a", team: "Live" }, { externalId: "live-b", team: "Live" }] });
+    await record(app, "live-a", 10, "2026-02-01T10:00:00Z");
+    const controller = new AbortController();
+    const response = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: `subscription { leaderboardChanged(team: "Live", first: 3) { rank points user { externalId } } }` }),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    async function nextEvent(): Promise<any> {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split("\n").find((l) => l.startsWith("data:"));
+          if (block.includes("event: next") && data) return JSON.parse(data.slice(5));
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffer += decoder.decode(value, { stream: true });
+      }
+    }
+    try {
+      const initial = await nextEvent();
+      expect(initial.data.leaderboardChanged).toEqual([{ rank: 1, points: 10, user: { externalId: "live-a" } }]);
+      await record(app, "live-b", 50, "2026-02-01T10:00:00Z");
+      const pushed = await nextEvent();
+      expect(pushed.data.leaderboardChanged).toEqual([
+        { rank: 1, points: 50, user: { externalId: "live-b" } },
+        { rank: 2, points: 10, user: { externalId: "live-a" } },
+      ]);
+    } finally {
+      controller.abort();
+    }
+  });
+});
