@@ -9,6 +9,7 @@ import type { Comparison } from "./harness.ts";
 import { runLeaderboard } from "./leaderboard.ts";
 import { runHttp } from "./http.ts";
 import { runBundle } from "./bundle.ts";
+import { runCandidates } from "./candidates.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes("--quick");
@@ -28,6 +29,7 @@ const benchmarks: { name: string; run: () => Promise<Comparison[]> }[] = [
         rounds,
       ),
   },
+  { name: "candidates", run: () => runCandidates(quick ? [10_000] : [10_000, 100_000], quick ? 3 : 5) },
   { name: "http", run: () => runHttp(quick ? 3 : 10, quick ? 1 : 3) },
   { name: "bundle", run: () => runBundle() },
 ];

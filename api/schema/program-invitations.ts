@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import DataLoader from "dataloader";
 import { evaluateCriteriaForUsers, parseCriteria, type Explanation } from "../domain/criteria/index.ts";
 import { dayOf } from "../domain/days.ts";
-import { draftInvitation, respondToInvitation, sendInvitation, PLACEHOLDERS } from "../domain/programs/invitations.ts";
+import { draftInvitation, respondToInvitation, revokeInvitation, sendInvitation, PLACEHOLDERS } from "../domain/programs/invitations.ts";
 import { nominate, reviewNomination } from "../domain/programs/nominations.ts";
 import { ExplanationRef } from "./criteria.ts";
 import { idOf, visibleProgram } from "./programs.ts";
@@ -192,6 +192,19 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, ConflictError] },
     args: { input: t.arg({ type: InvitationInput }) },
     resolve: async (_root, { input }, ctx) => ({ invitation: await sendInvitation(ctx, { ...input, programId: idOf(input.programId, "Program") }) }),
+  }),
+  revokeInvitation: t.field({
+    type: InvitationPayload("RevokeInvitationPayload"),
+    description: "Withdraw an open invitation, with a reason (audited).",
+    skipTypeScopes: true,
+    authScopes: { admin: true, key: "write" },
+    errors: { types: [NotFoundError, ConflictError] },
+    args: {
+      input: t.arg({
+        type: builder.inputType("RevokeInvitationInput", { fields: (f) => ({ invitationId: f.globalID(), reason: f.string({ validate: reasonSchema }) }) }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({ invitation: await revokeInvitation(ctx, { invitationId: idOf(input.invitationId, "Invitation"), reason: input.reason }) }),
   }),
   respondToInvitation: t.field({
     type: InvitationPayload("RespondToInvitationPayload"),

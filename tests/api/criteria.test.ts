@@ -1,5 +1,6 @@
 // The criteria engine against real rollups, on both databases.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { evaluateCriteria, findCandidates, parseCriteria, type Explanation } from "../../api/domain/criteria/index.ts";
 import { parseIsoDate } from "../../api/domain/days.ts";
@@ -143,6 +144,43 @@ describe("criteria engine", () => {
     // power's best branch: 7 active days vs 2 (2.5); ghost: tenure 0 < 5 (1.0); casual: 3 days vs 2 (0.5).
     expect(page.candidates.map((c) => [c.userId, c.score])).toEqual([["power", 2.5], ["ghost", 1], ["casual", 0.5]]);
     for (const c of page.candidates) expect(c.explanation).toEqual(await explainFor(c.userId, json, targetProgramId));
+  });
+
+  it("applies every operator at the boundary in the candidates query too", async () => {
+    for (const op of ["GTE", "GT", "LTE", "LT", "EQ"]) {
+      for (const value of [19, 20, 21]) {
+        const json = { metric: "ACTIVE_DAYS", windowDays: 30, op, value };
+        const page = await findCandidates(app.db, app.database.dialect, parseCriteria(json), { programId: targetProgramId, asOfDay: D, offset: 0, limit: 10 });
+        const single = await explainFor("power", json);
+        expect([op, value, page.candidates.some((c) => c.userId === "power")]).toEqual([op, value, single.passed]);
+      }
+    }
+  });
+
+  it("finds exactly the non-members whose single-user explanation passes, for random criteria trees", async () => {
+    // Thresholds on the fixture users' actual values, so boundaries (>= vs >) are hit often.
+    const boundary = fc.constantFrom(0, 1, 2, 3, 4, 6, 7, 20, 21, 40, 100, 105, 150);
+    const condition = fc.oneof(
+      fc.record({ metric: fc.constantFrom("ACTIVE_DAYS", "FEATURE_BREADTH", "ADVANCED_FEATURES", "SESSIONS"), windowDays: fc.constantFrom(1, 7, 30, 60), op: fc.constantFrom("GTE", "GT", "LTE", "LT", "EQ"), value: boundary }),
+      fc.record({ metric: fc.constantFrom("POINTS", "CONTRIBUTIONS"), op: fc.constantFrom("GTE", "GT", "LTE", "LT", "EQ"), value: boundary }),
+      fc.record({ metric: fc.constant("TENURE_DAYS"), op: fc.constantFrom("GTE", "GT", "LT", "EQ"), value: fc.constantFrom(0, 10, 11, 100) }),
+      fc.record({ metric: fc.constant("ATTRIBUTE_IN"), attribute: fc.constant("role"), values: fc.subarray(["engineer", "analyst", "admin"], { minLength: 1 }) }),
+      fc.record({ metric: fc.constant("MEMBER_OF_PROGRAM"), programSlug: fc.constant("other"), value: fc.boolean() }),
+    );
+    const tree = fc.letrec<{ node: unknown }>((tie) => ({
+      node: fc.oneof({ depthSize: "small", withCrossShrink: true }, condition, fc.record({ all: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }), fc.record({ any: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) })),
+    })).node.filter((t) => { try { parseCriteria(t); return true; } catch { return false; } });
+    await fc.assert(
+      fc.asyncProperty(tree, async (json) => {
+        const criteria = parseCriteria(json);
+        const page = await findCandidates(app.db, app.database.dialect, criteria, { programId: targetProgramId, asOfDay: D, offset: 0, limit: 100 });
+        const expected: string[] = [];
+        for (const id of ["power", "casual", "ghost"]) if ((await explainFor(id, json, targetProgramId)).passed) expected.push(id);
+        expect(page.candidates.map((c) => c.userId).sort()).toEqual(expected.sort());
+        expect(page.totalCount).toBe(expected.length);
+      }),
+      { numRuns: 150, seed: 20261127 },
+    );
   });
 });
 

@@ -171,6 +171,18 @@ describe("programs", () => {
     expect(cands.data.candidates.totalCount).toBe(2);
   });
 
+  it("lists members for admins and shows a membership to its member but not to other members", async () => {
+    const list = await gql(`query ($id: ID!) { node(id: $id) { ... on Program { memberCount members(first: 10) { totalCount edges { node { user { externalId } source } } } } } }`, { id: programId });
+    expect(list.data.node.members.edges.map((e: any) => [e.node.user.externalId, e.node.source])).toEqual([["dave", "OVERRIDE"], ["alice", "CRITERIA"]]);
+    expect(list.data.node.memberCount).toBe(2);
+    const Q = `query ($p: ID!, $u: String!) { membership(programId: $p, userId: $u) { status source } }`;
+    expect((await app.gql(Q, { p: programId, u: "alice" }, await app.memberToken("alice"))).data.membership).toEqual({ status: "ACTIVE", source: "CRITERIA" });
+    const other = await app.gql(Q, { p: programId, u: "alice" }, await app.memberToken("bob"));
+    expect(other.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const members = await app.gql(`query ($id: ID!) { node(id: $id) { ... on Program { members { totalCount } } } }`, { id: programId }, await app.memberToken("bob"));
+    expect(members.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
   it("pauses, resumes and removes members with reasons; a member leaves by themselves", async () => {
     const M = (name: string, input: string) => `mutation ($input: ${input}!) { ${name}(input: $input) { __typename ... on ${name[0]!.toUpperCase()}${name.slice(1)}Payload { membership { status statusReason endedAt } } ... on ConflictError { message } } }`;
     const paused = await gql(M("pauseMember", "MemberStatusInput"), { input: { programId, userId: "dave", reason: "On leave" } });
@@ -249,6 +261,11 @@ describe("programs", () => {
     const no = await app.gql(RESPOND, { input: { invitationId: sent.data.sendInvitation.invitation.id, accept: false, reason: "Not now" } }, bob);
     expect(no.data.respondToInvitation).toEqual({ __typename: "RespondToInvitationPayload", invitation: { status: "DECLINED" }, membership: null });
 
+    const mistake = await gql(SEND, { input: { programId, userId: "erin" } });
+    const REVOKE = `mutation ($input: RevokeInvitationInput!) { revokeInvitation(input: $input) { __typename ... on RevokeInvitationPayload { invitation { status } } } }`;
+    const revoked = await gql(REVOKE, { input: { invitationId: mistake.data.sendInvitation.invitation.id, reason: "Sent to the wrong person" } });
+    expect(revoked.data.revokeInvitation).toEqual({ __typename: "RevokeInvitationPayload", invitation: { status: "REVOKED" } });
+    expect((await app.gql(`{ myInvitations { id } }`, {}, await app.memberToken("erin"))).data.myInvitations).toEqual([]);
     const erinSent = await gql(SEND, { input: { programId, userId: "erin", expiresInDays: 1 } });
     const id = erinSent.data.sendInvitation.invitation.id;
     expect(await expireInvitations(app.db, new Date(Date.now() + 2 * 86_400_000))).toBe(1);

@@ -19,7 +19,7 @@ async function programIdsBySlug(db: Db, criteria: Criteria | null) {
   return new Map(programs.map((p) => [p.slug, p.id]));
 }
 
-async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, options: EvaluateOptions, userId?: string, prune = false) {
+async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, options: EvaluateOptions, userId?: string, prune = false, population?: Prisma.Sql) {
   const compile: CompileOptions = {
     dialect,
     asOfDay: options.asOfDay,
@@ -27,6 +27,7 @@ async function compileFor(db: Db, dialect: Dialect, criteria: Criteria | null, o
     programIds: await programIdsBySlug(db, criteria),
     userId,
     prune,
+    population,
   };
   return compileCriteria(criteria, compile);
 }
@@ -106,10 +107,25 @@ export async function evaluateCriteriaForUsers(db: Db, dialect: Dialect, userIds
   const result = new Map<string, Explanation>();
   if (userIds.length === 0) return result;
   const compiled = await compileFor(db, dialect, criteria, options);
-  const rows = await db.$queryRaw<Row[]>`SELECT * FROM (${compiled.metrics}) b WHERE b."userId" IN (${Prisma.join(userIds)})`;
-  const byId = new Map(rows.map((r) => [r.userId, r]));
+  const byId = new Map<string, Row>();
+  // Chunks stay well under the databases' bound-parameter limits (SQLite 32766, PostgreSQL 65535).
+  for (let i = 0; i < userIds.length; i += 5000) {
+    const chunk = userIds.slice(i, i + 5000);
+    const rows = await db.$queryRaw<Row[]>`SELECT * FROM (${compiled.metrics}) b WHERE b."userId" IN (${Prisma.join(chunk)})`;
+    for (const r of rows) byId.set(r.userId, r);
+  }
   for (const id of userIds) result.set(id, explain(criteria, compiled.conditions, byId.get(id)));
   return result;
+}
+
+/**
+ * Explanations for everyone a subquery selects (`SELECT "userId" FROM ...`), in one statement
+ * whose aggregates only read those people's rollups: tier evaluation over a program's members.
+ */
+export async function evaluateCriteriaForPopulation(db: Db, dialect: Dialect, population: Prisma.Sql, criteria: Criteria | null, options: EvaluateOptions) {
+  const compiled = await compileFor(db, dialect, criteria, options, undefined, false, population);
+  const rows = await db.$queryRaw<Row[]>(compiled.metrics);
+  return new Map(rows.map((r) => [r.userId, explain(criteria, compiled.conditions, r)]));
 }
 
 export interface Candidate {

@@ -21,6 +21,8 @@ export interface CompileOptions {
    * for the users it lets through (index seeks instead of a scan of the whole window).
    */
   prune?: boolean;
+  /** Only these users (a subquery selecting "userId"), e.g. a program's active members for tier evaluation. */
+  population?: Prisma.Sql;
 }
 
 export interface Compiled {
@@ -41,9 +43,10 @@ export function compileCriteria(criteria: Criteria | null, o: CompileOptions): C
   const conditions = conditionsOf(criteria);
   const joins: Prisma.Sql[] = [];
   const columns: Prisma.Sql[] = [];
-  const pruneBy = o.prune && !o.userId && criteria ? pruningCondition(criteria) : null;
+  const population = !o.userId && o.population ? o.population : null;
+  const pruneBy = o.prune && !o.userId && !population && criteria ? pruningCondition(criteria) : null;
   const pruneIndex = pruneBy ? conditions.indexOf(pruneBy) : -1;
-  const only = pruneBy ? Prisma.sql`"userId" IN (SELECT "userId" FROM "pre")` : null;
+  const only = pruneBy || population ? Prisma.sql`"userId" IN (SELECT "userId" FROM "pre")` : null;
   conditions.forEach((c, i) => {
     const alias = Prisma.raw(`j${i}`);
     const source = i === pruneIndex ? Prisma.sql`SELECT "userId", "v" FROM "pre"` : sourceOf(c, o, only);
@@ -56,11 +59,11 @@ export function compileCriteria(criteria: Criteria | null, o: CompileOptions): C
   });
   const userFilter = o.userId
     ? Prisma.sql`WHERE u."id" = ${o.userId}`
-    : pruneBy ? Prisma.sql`WHERE u."id" IN (SELECT "userId" FROM "pre")` : Prisma.empty;
+    : pruneBy || population ? Prisma.sql`WHERE u."id" IN (SELECT "userId" FROM "pre")` : Prisma.empty;
   const pre = pruneBy
     ? Prisma.sql`WITH "pre" AS MATERIALIZED (SELECT s."userId", s."v" FROM (${sourceOf(pruneBy, o, null)}) s
         WHERE ${conditionSql(pruneBy, Prisma.raw(`s."v"`)).pass}) `
-    : Prisma.empty;
+    : population ? Prisma.sql`WITH "pre" AS MATERIALIZED (${population}) ` : Prisma.empty;
   const metrics = Prisma.sql`${pre}SELECT u."id" AS "userId"${columns.length ? Prisma.sql`, ${Prisma.join(columns)}` : Prisma.empty}
     FROM "User" u ${joins.length ? Prisma.join(joins, " ") : Prisma.empty} ${userFilter}`;
 

@@ -145,6 +145,18 @@ export async function respondToInvitation(actor: Actor, me: User, input: { invit
   });
 }
 
+/** An admin withdraws an open invitation (sent by mistake, or the person no longer fits). */
+export async function revokeInvitation(actor: Actor, input: { invitationId: string; reason: string }) {
+  const before = await actor.db.invitation.findUnique({ where: { id: input.invitationId } });
+  if (!before) throw new NotFoundError("Invitation", input.invitationId);
+  if (before.status !== "SENT") throw new ConflictError(`this invitation is already ${before.status.toLowerCase()}`, "input.invitationId");
+  return actor.db.$transaction(async (tx) => {
+    const invitation = await tx.invitation.update({ where: { id: before.id }, data: { status: "REVOKED", respondedAt: new Date() } });
+    await recordAudit(tx, actor.caller, actor.requestId, { action: "invitation.revoke", targetType: "Invitation", targetId: before.id, before, after: invitation, reason: input.reason });
+    return invitation;
+  });
+}
+
 export async function expireInvitations(db: Db, now = new Date()) {
   const { count } = await db.invitation.updateMany({ where: { status: "SENT", expiresAt: { lte: now } }, data: { status: "EXPIRED" } });
   return count;

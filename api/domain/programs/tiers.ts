@@ -9,7 +9,7 @@ import { recordAudit } from "../audit.ts";
 import { dayOf } from "../days.ts";
 import { emitEvent } from "../events.ts";
 import { registerJob } from "../../jobs.ts";
-import { criteriaToJson, evaluateCriteria, evaluateCriteriaForUsers, parseCriteria, type Criteria, type Explanation } from "../criteria/index.ts";
+import { criteriaToJson, evaluateCriteria, evaluateCriteriaForPopulation, parseCriteria, type Criteria, type Explanation } from "../criteria/index.ts";
 import { checkCriteriaReferences } from "./programs.ts";
 import { Prisma } from "../../db.ts";
 
@@ -56,13 +56,18 @@ export async function evaluateTiers(db: Db, dialect: Dialect, programId: string,
   if (tiers.length === 0) return result;
   const members = await db.membership.findMany({ where: { programId, status: "ACTIVE" }, include: { user: { select: { externalId: true } } } });
   if (members.length === 0) return result;
-  const userIds = members.map((m) => m.userId);
-  const passes = new Map<string, Map<string, Explanation>>();
+  const population = Prisma.sql`SELECT "userId" FROM "Membership" WHERE "programId" = ${programId} AND "status" = 'ACTIVE'`;
+  // null: the tier has no criteria, everyone qualifies.
+  const passes = new Map<string, Map<string, Explanation> | null>();
   for (const tier of tiers) {
     const criteria = parseCriteria(tier.criteria);
-    passes.set(tier.id, criteria ? await evaluateCriteriaForUsers(db, dialect, userIds, criteria, { asOfDay: dayOf(now), programId }) : new Map());
+    passes.set(tier.id, criteria ? await evaluateCriteriaForPopulation(db, dialect, population, criteria, { asOfDay: dayOf(now), programId }) : null);
   }
-  const passed = (tier: Tier, userId: string) => passes.get(tier.id)!.get(userId)?.passed ?? true;
+  // A member missing from the result (their status changed meanwhile) qualifies for nothing new.
+  const passed = (tier: Tier, userId: string) => {
+    const explained = passes.get(tier.id);
+    return explained === null || explained === undefined ? true : explained.get(userId)?.passed ?? false;
+  };
   const rankOf = new Map(tiers.map((t) => [t.id, t.rank]));
   for (const m of members) {
     const target = [...tiers].reverse().find((t) => passed(t, m.userId)) ?? tiers[0]!;
@@ -74,7 +79,7 @@ export async function evaluateTiers(db: Db, dialect: Dialect, programId: string,
       continue;
     }
     if (target.rank > currentRank) {
-      const why = passes.get(target.id)!.get(m.userId);
+      const why = passes.get(target.id)?.get(m.userId);
       const reason = `Promoted to ${target.name}: ${why ? summary(why) : "no criteria"}`;
       const change = await db.$transaction(async (tx) => {
         await tx.membership.update({ where: { id: m.id }, data: { tierId: target.id, tierSince: now, belowTierSince: null } });
@@ -99,7 +104,7 @@ export async function evaluateTiers(db: Db, dialect: Dialect, programId: string,
       result.inGrace++;
       continue;
     }
-    const why = current ? passes.get(current.id)!.get(m.userId) : undefined;
+    const why = current ? passes.get(current.id)?.get(m.userId) : undefined;
     const failed = why ? why.conditions.filter((c) => !c.passed).map((c) => c.label).join("; ") : "";
     const reason = `Demoted to ${target.name}: below ${current?.name ?? "the tier"} since ${m.belowTierSince.toISOString().slice(0, 10)} (grace ${program.demotionGraceDays} days)${failed ? `: ${failed}` : ""}`;
     const change = await db.$transaction(async (tx) => {
