@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { generateLog, reference, type LogEvent } from "../helpers/usage-log.ts";
 import { dayOf, isoDateOf, parseIsoDate } from "../../api/domain/days.ts";
 import { purgeExpiredUsageEvents } from "../../api/domain/usage/retention.ts";
+import { registeredJobs } from "../../api/jobs.ts";
 
 const INGEST = /* GraphQL */ `
   mutation ($events: [UsageEventInput!]!) {
@@ -82,11 +83,13 @@ describe("usage analytics on a generated log", () => {
   });
 
   it("gives a daily engagement series equal to each day's own engagement", async () => {
-    const from = asOf - 9;
-    const series = await app.gql(`query ($from: Date!, $to: Date!) { engagementSeries(from: $from, to: $to) { ... on QueryEngagementSeriesSuccess { data { date dau wau mau stickiness } } } }`, { from: isoDateOf(from), to: isoDateOf(asOf) }, "admin");
+    // From before the log starts to after its last day, so windows are partly empty at both ends.
+    const from = today - 60;
+    const to = today;
+    const series = await app.gql(`query ($from: Date!, $to: Date!) { engagementSeries(from: $from, to: $to) { ... on QueryEngagementSeriesSuccess { data { date dau wau mau stickiness } } } }`, { from: isoDateOf(from), to: isoDateOf(to) }, "admin");
     expect(series.errors).toBeUndefined();
     const days = series.data.engagementSeries.data;
-    expect(days).toHaveLength(10);
+    expect(days).toHaveLength(61);
     days.forEach((d: { date: string; dau: number; wau: number; mau: number; stickiness: number }, i: number) => {
       const expected = ref.engagement(from + i);
       expect(d.date).toBe(isoDateOf(from + i));
@@ -243,6 +246,8 @@ describe("usage ingestion", () => {
     expect(await app.db.usageEvent.count()).toBe(0);
     expect(await app.db.userDay.count({ where: { userId: user.id } })).toBe(rollupsBefore);
     expect(rollupsBefore).toBe(2);
+    // The server runs the purge on an interval.
+    expect(registeredJobs().map((j) => j.name)).toContain("usage.retention");
   });
 });
 
@@ -254,21 +259,22 @@ describe("usage access", () => {
   };
   beforeAll(async () => {
     app = await createTestApp();
+    await ingest(app, [ev("auth-1", "auth-u", "2025-08-01T10:00:00Z"), ev("auth-2", "auth-u", "2025-08-01T11:00:00Z")]);
   });
   afterAll(() => app.close());
 
   it("lets admins and usage:write or write keys ingest, and denies anonymous callers, members and read keys", async () => {
-    const events = [ev("auth-1", "auth-u", "2025-08-01T10:00:00Z")];
+    const events = [ev("k-1", "auth-k", "2025-08-05T10:00:00Z")];
     const anonymous = await app.gql(INGEST, { events });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     const member = await app.gql(INGEST, { events }, await app.memberToken("auth-u"));
     expect(member.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const reader = await app.gql(INGEST, { events }, await keyWith("READ"));
     expect(reader.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    expect(await app.db.usageEvent.count()).toBe(0);
+    expect(await app.db.usageEvent.count({ where: { eventId: { startsWith: "k-" } } })).toBe(0);
     const usageKey = await app.gql(INGEST, { events }, await keyWith("USAGE_WRITE"));
     expect(usageKey.data.ingestUsage).toMatchObject({ accepted: 1 });
-    const writeKey = await app.gql(INGEST, { events: [ev("auth-2", "auth-u", "2025-08-01T11:00:00Z")] }, await keyWith("WRITE"));
+    const writeKey = await app.gql(INGEST, { events: [ev("k-2", "auth-k", "2025-08-05T11:00:00Z")] }, await keyWith("WRITE"));
     expect(writeKey.data.ingestUsage).toMatchObject({ accepted: 1 });
   });
 
@@ -289,8 +295,17 @@ describe("usage access", () => {
     const mine = await app.gql(`{ me { usage(asOf: "2025-08-01", windowDays: 7) { ... on UserUsage { activeDays events } } } }`, {}, token);
     expect(mine.errors).toBeUndefined();
     expect(mine.data.me.usage).toEqual({ activeDays: 1, events: 2 });
-    const theirs = await app.gql(`{ leaderboard { totalCount } user(externalId: "auth-u") { usage { __typename } } }`, {}, await app.memberToken("other-u"));
-    expect(theirs.errors?.some((e) => e.extensions?.code === "FORBIDDEN")).toBe(true);
+    // The public leaderboard shows people to anyone; their usage stays private.
+    const authU = await app.db.user.findUniqueOrThrow({ where: { externalId: "auth-u" } });
+    await app.db.pointsTotal.create({ data: { userId: authU.id, scope: "", points: 10, lastEarnedAt: new Date() } });
+    const board = `{ leaderboard { edges { node { user { externalId usage(asOf: "2025-08-01") { ... on UserUsage { events } } } } } } }`;
+    for (const caller of [undefined, await app.memberToken("other-u")]) {
+      const theirs = await app.gql(board, {}, caller);
+      expect(theirs.errors?.[0]?.extensions?.code).toBe(caller ? "FORBIDDEN" : "UNAUTHENTICATED");
+      expect(theirs.errors?.[0]?.path).toEqual(["leaderboard", "edges", 0, "node", "user", "usage"]);
+    }
+    const own = await app.gql(board, {}, token);
+    expect(own.data.leaderboard.edges[0].node.user.usage).toEqual({ events: 2 });
   });
 
   it("lets only admins and write keys upsert features; features are listed for readers", async () => {

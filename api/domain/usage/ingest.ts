@@ -13,7 +13,7 @@ import type { Db, Dialect } from "../../db.ts";
 import type { Caller } from "../../context.ts";
 import { recordAudit } from "../audit.ts";
 import { checkEvents, type UsageEvent, type UsageEventInput } from "./events.ts";
-import { col, jsonRows, rowsParam, withRetries } from "./sql.ts";
+import { col, dbInstant, jsonRows, rowsParam, withRetries } from "./sql.ts";
 
 export interface IngestResult {
   /** Events written for the first time. */
@@ -32,7 +32,7 @@ export interface IngestOptions {
 export type Sql = Pick<Db, "$queryRawUnsafe" | "$executeRawUnsafe">;
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-/** Bigger batches than the API's 5,000 (the CLI) would hold a write lock too long. */
+/** Generous: CLI batches may exceed the API's 5,000 and PostgreSQL may queue behind overlapping batches. */
 export const TRANSACTION_OPTIONS = { timeout: 120_000, maxWait: 60_000 } as const;
 
 /** Checks then writes a batch; throws UsageBatchError (nothing written) when any event is bad. */
@@ -80,7 +80,7 @@ export async function writeEvents(tx: Sql, dialect: Dialect, events: readonly Us
      FROM ${jsonRows(dialect)} WHERE true
      ON CONFLICT ("eventId") DO NOTHING RETURNING "eventId"`,
     // Positional `?` on SQLite follow the text (receivedAt first); PostgreSQL numbers them.
-    ...(dialect === "sqlite" ? [instantValue(dialect, received), rowsParam(rows)] : [rowsParam(rows), received]),
+    ...(dialect === "sqlite" ? [dbInstant(dialect, now), rowsParam(rows)] : [rowsParam(rows), received]),
   );
   if (inserted.length === 0) return 0;
 
@@ -101,9 +101,6 @@ function instantCol(dialect: Dialect, index: number) {
 }
 function instantParam(dialect: Dialect, n: number) {
   return dialect === "sqlite" ? "?" : `$${n}::timestamptz AT TIME ZONE 'UTC'`;
-}
-function instantValue(dialect: Dialect, iso: string) {
-  return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
 }
 
 export interface RollupEvent {

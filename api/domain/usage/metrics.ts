@@ -36,20 +36,55 @@ export interface EngagementDay extends Engagement {
   day: number;
 }
 
-/** One row per day from..to (inclusive), each with its own 1-, 7- and 30-day windows. */
+/**
+ * One row per day from..to (inclusive), each with its own 1-, 7- and 30-day windows, in one pass
+ * over the rollups rather than one 30-day scan per day. Each active day `a` of a person covers
+ * the days [a, min(a + W - 1, next active day - 1)] of a W-day window; these intervals do not
+ * overlap, so "active in the window ending on d" is "d lies in one of their intervals", and the
+ * distinct count on d is (intervals started by d) - (intervals ended before d).
+ */
 export async function engagementSeries(db: Db, from: number, to: number): Promise<EngagementDay[]> {
-  const rows = await db.$queryRaw<{ day: Num; dau: Num; wau: Num; mau: Num; userDays: Num }[]>`
-    WITH RECURSIVE "days"("day") AS (
-      SELECT CAST(${from} AS INTEGER) UNION ALL SELECT "day" + 1 FROM "days" WHERE "day" < CAST(${to} AS INTEGER)
-    )
-    SELECT d."day" AS "day",
-           COUNT(DISTINCT CASE WHEN u."day" = d."day" THEN u."userId" END) AS "dau",
-           COUNT(DISTINCT CASE WHEN u."day" >= d."day" - 6 THEN u."userId" END) AS "wau",
-           COUNT(DISTINCT u."userId") AS "mau",
-           COUNT(u."userId") AS "userDays"
-    FROM "days" d LEFT JOIN "UserDay" u ON u."day" BETWEEN d."day" - 29 AND d."day"
-    GROUP BY d."day" ORDER BY d."day"`;
-  return rows.map((r) => ({ day: num(r.day), ...toEngagement(r) }));
+  const first = from - 29;
+  const [starts, ends] = await Promise.all([
+    db.$queryRaw<{ day: Num; n: Num }[]>`
+      SELECT "day", COUNT(*) AS "n" FROM "UserDay" WHERE "day" BETWEEN ${first} AND ${to} GROUP BY "day"`,
+    db.$queryRaw<{ w: Num; day: Num; n: Num }[]>`
+      WITH "u" AS (
+        SELECT "day", LEAD("day") OVER (PARTITION BY "userId" ORDER BY "day") AS "next"
+        FROM "UserDay" WHERE "day" BETWEEN ${first} AND ${to}
+      )
+      SELECT 7 AS "w", CASE WHEN "next" IS NULL OR "next" > "day" + 6 THEN "day" + 6 ELSE "next" - 1 END AS "day", COUNT(*) AS "n"
+      FROM "u" GROUP BY 2
+      UNION ALL
+      SELECT 30 AS "w", CASE WHEN "next" IS NULL OR "next" > "day" + 29 THEN "day" + 29 ELSE "next" - 1 END AS "day", COUNT(*) AS "n"
+      FROM "u" GROUP BY 2`,
+  ]);
+  const length = to - first + 1;
+  const started = new Array<number>(length).fill(0);
+  const ended7 = new Array<number>(length).fill(0);
+  const ended30 = new Array<number>(length).fill(0);
+  for (const r of starts) started[num(r.day) - first] = num(r.n);
+  for (const r of ends) {
+    const i = num(r.day) - first;
+    if (i < length) (num(r.w) === 7 ? ended7 : ended30)[i]! += num(r.n);
+  }
+  const series: EngagementDay[] = [];
+  let startedSoFar = 0;
+  let ended7Before = 0;
+  let ended30Before = 0;
+  let userDays = 0;
+  for (let i = 0; i < length; i++) {
+    startedSoFar += started[i]!;
+    userDays += started[i]! - (i >= 30 ? started[i - 30]! : 0);
+    if (i >= 29) {
+      const wau = startedSoFar - ended7Before;
+      const mau = startedSoFar - ended30Before;
+      series.push({ day: first + i, dau: started[i]!, wau, mau, stickiness: mau === 0 ? 0 : userDays / 30 / mau });
+    }
+    ended7Before += ended7[i]!;
+    ended30Before += ended30[i]!;
+  }
+  return series;
 }
 
 export interface PowerUserCurve {
