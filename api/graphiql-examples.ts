@@ -75,4 +75,29 @@ mutation EvaluateTiers {
     ... on EvaluateTiersPayload { promoted demoted inGrace unchanged changes }
   }
 }
+
+query Cohorts {
+  cohorts(first: 10) {
+    edges { node { id name featureKey capacity seatsLeft waitlistLength mode isOpen } }
+  }
+}
+
+query HasEarlyAccess {
+  featureAccess(featureKey: "ai-assistant", userId: "demo-user-001")
+}
+
+query FeedbackTriage {
+  feedbackItems(status: NEW, first: 20) {
+    totalCount
+    edges { node { id kind title voteCount status allowedNextStatuses } }
+  }
+}
+
+mutation SubscribeWebhook {
+  createWebhook(input: { url: "https://example.com/hooks/pu", events: ["*"], description: "try me" }) {
+    __typename
+    ... on CreateWebhookPayload { secret webhook { id url events } }
+    ... on ValidationError { field message }
+  }
+}
 `;

@@ -3,14 +3,15 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 
-async function isRecipient(ctx: Context, n: { userId: string }) {
-  if (ctx.caller.kind === "admin") return true;
-  return ctx.caller.kind === "member" && (await ctx.currentUser()).id === n.userId;
+/** The recipient (by externalId, via the per-request loader) and admins. */
+async function recipientScopes(ctx: Context, n: { userId: string }) {
+  const user = await ctx.loaders.userById.load(n.userId);
+  return { admin: true, self: user?.externalId ?? "" };
 }
 
 export const NotificationRef = builder.prismaNode("Notification", {
   id: { field: "id" },
-  authScopes: (n, ctx) => isRecipient(ctx, n),
+  authScopes: (n, ctx) => recipientScopes(ctx, n),
   fields: (t) => ({
     kind: t.exposeString("kind"),
     title: t.exposeString("title"),

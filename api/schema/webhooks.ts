@@ -193,7 +193,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const id = (input as unknown as { id: { id: string } }).id.id;
       await deleteWebhook(ctx.db, ctx.caller, ctx.requestId, id);
-      return { deletedId: ctx.caller && Buffer.from(`Webhook:${id}`).toString("base64") };
+      // The same global id the caller sent, so a client can drop it from its list.
+      return { deletedId: Buffer.from(`Webhook:${id}`).toString("base64") };
     },
   }),
   redeliverWebhook: t.field({

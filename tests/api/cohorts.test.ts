@@ -121,6 +121,45 @@ describe("cohorts", () => {
     expect(bad.data.createCohort.field).toMatch(/^input\.eligibility/);
   });
 
+  it("emits cohort.enrollment_changed and publishes cohort.changed for every change, the promotion included", async () => {
+    await app.db.webhookSubscription.create({ data: { url: "http://127.0.0.1:9/unused", events: ["cohort.enrollment_changed"], secret: "s", active: true } });
+    const c = await cohort({ featureKey: "events", capacity: 1 });
+    const id = Buffer.from(c.id, "base64").toString().split(":")[1]!;
+    const published: string[] = [];
+    const iterator = app.server.services.pubsub.subscribe("cohort.changed", id)[Symbol.asyncIterator]();
+    const reading = (async () => {
+      for (let i = 0; i < 3; i++) published.push(((await iterator.next()).value as { cohortId: string }).cohortId);
+    })();
+    await join(c.id, "e1");
+    await join(c.id, "e2");
+    await app.gql(LEAVE, { id: c.id }, await app.memberToken("e1"));
+    await reading;
+    await iterator.return?.();
+    expect(published).toEqual([id, id, id]);
+    const deliveries = await app.db.webhookDelivery.findMany({ where: { event: "cohort.enrollment_changed" }, orderBy: { createdAt: "asc" } });
+    const changes = deliveries
+      .map((d) => (d.payload as { data: { cohortId: string; userId: string; status: string; previousStatus: string | null } }).data)
+      .filter((d) => d.cohortId === id)
+      .map((d) => `${d.userId}:${d.previousStatus}->${d.status}`);
+    expect(changes.sort()).toEqual(["e1:ACCEPTED->LEFT", "e1:null->ACCEPTED", "e2:WAITLISTED->ACCEPTED", "e2:null->WAITLISTED"]);
+    await app.db.webhookSubscription.deleteMany({ where: { url: "http://127.0.0.1:9/unused" } });
+  });
+
+  it("lists live cohorts as a connection and keeps one member's enrolment from another", async () => {
+    for (const featureKey of ["list-1", "list-2", "list-3"]) await cohort({ featureKey });
+    const page = await app.gql(`{ cohorts(first: 2) { edges { node { id name } } pageInfo { hasNextPage endCursor } } }`);
+    expect(page.errors).toBeUndefined();
+    expect(page.data.cohorts.edges).toHaveLength(2);
+    expect(page.data.cohorts.pageInfo.hasNextPage).toBe(true);
+    const c = await cohort({ featureKey: "private" });
+    await join(c.id, "owner-1");
+    const LIST = `query ($id: ID!) { cohort(id: $id) { enrollments { edges { node { status user { externalId } } } } } }`;
+    const other = await app.gql(LIST, { id: c.id }, await app.memberToken("other-1"));
+    expect(other.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const admin = await app.gql(LIST, { id: c.id }, "admin");
+    expect(admin.data.cohort.enrollments.edges).toEqual([{ node: { status: "ACCEPTED", user: { externalId: "owner-1" } } }]);
+  });
+
   it("says when a cohort opens and when it closed", async () => {
     const opensAt = new Date(Date.now() + 86_400_000).toISOString();
     const future = await cohort({ featureKey: "later", opensAt });

@@ -77,8 +77,10 @@ describe("feedback", () => {
     const mine = await app.gql(`{ myFeedback { edges { node { title status body statusHistory { toStatus note } } } } }`, {}, await app.memberToken("owner"));
     expect(mine.errors).toBeUndefined();
     expect(mine.data.myFeedback.edges[0].node).toMatchObject({ title: "Keyboard shortcuts", status: "SHIPPED", body: "Please" });
-    const stranger = await app.gql(`query ($id: ID!) { node(id: $id) { ... on Feedback { title body } } }`, { id: item.id }, await app.memberToken("stranger"));
+    // A voter sees the public fields of the item, not its body.
+    const stranger = await app.gql(`mutation ($id: ID!) { voteFeedback(input: { feedbackId: $id }) { ... on VoteFeedbackPayload { feedback { title body } } } }`, { id: item.id }, await app.memberToken("stranger"));
     expect(stranger.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(stranger.errors?.[0]?.path).toEqual(["voteFeedback", "feedback", "body"]);
   });
 
   it("marks notifications read, only the member's own", async () => {

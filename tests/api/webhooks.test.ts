@@ -135,8 +135,8 @@ describe("webhooks", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.lastStatusCode).toBeNull();
     expect(rows[0]!.lastError).toMatch(/ECONNREFUSED|fetch failed/);
-    const del = await app.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { __typename } }`, { id: deadId }, "admin");
-    expect(del.data.deleteWebhook.__typename).toBe("DeleteWebhookPayload");
+    const del = await app.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { __typename ... on DeleteWebhookPayload { deletedId } } }`, { id: deadId }, "admin");
+    expect(del.data.deleteWebhook).toEqual({ __typename: "DeleteWebhookPayload", deletedId: deadId });
     expect(await app.db.webhookDelivery.count({ where: { subscriptionId: Buffer.from(deadId, "base64").toString().split(":")[1] } })).toBe(0);
   });
 });
