@@ -17,14 +17,15 @@ import { launchBrowser } from "../tests/helpers/browser.ts";
 
 const out = join(dirname(fileURLToPath(import.meta.url)), "..", "docs", "screenshots");
 const SHOTS: { file: string; page: string; selector: string; colorScheme?: "light" | "dark" }[] = [
-  { file: "leaderboard.png", page: "intranet.html?user=demo-user-040", selector: "#board" },
+  // MEMBER is replaced by a program member on their way to the next tier (found after seeding).
+  { file: "leaderboard.png", page: "intranet.html?user=MEMBER", selector: "#board" },
   { file: "leaderboard-dark.png", page: "intranet.html?user=demo-user-040", selector: "#workspace", colorScheme: "dark" },
   { file: "recognition-feed.png", page: "intranet.html", selector: "#feed" },
   { file: "badge.png", page: "intranet.html", selector: "#badge-other" },
   { file: "story.png", page: "intranet.html", selector: "#story" },
   { file: "beta-signup.png", page: "in-product.html", selector: "#beta" },
   { file: "feedback-form.png", page: "in-product.html", selector: "#feedback" },
-  { file: "tier-progress.png", page: "dashboard.html?user=demo-user-040", selector: "#tier" },
+  { file: "tier-progress.png", page: "dashboard.html?user=MEMBER", selector: "#tier" },
   { file: "power-curve.png", page: "dashboard.html", selector: "#curve30" },
 ];
 
@@ -35,6 +36,7 @@ await buildWidgets();
 await migrate(databaseUrl);
 const database = await openDatabase(databaseUrl);
 await seedDemo(database.db);
+const member = await database.db.membership.findFirstOrThrow({ where: { status: "ACTIVE", tier: { rank: 1 } }, include: { user: true }, orderBy: { joinedAt: "asc" } });
 const metricsKey = (await createApiKey(database.db, { kind: "admin", actor: "screenshots" }, "screenshots", "dashboard", ["metrics:read"])).secret;
 let apiUrl = "";
 const host = await startHostServer({ apiUrl: () => apiUrl, identitySecret, metricsKey: async () => metricsKey });
@@ -49,7 +51,7 @@ try {
   for (const shot of SHOTS) {
     const page = await context.newPage();
     await page.emulateMedia({ colorScheme: shot.colorScheme ?? "light" });
-    await page.goto(`${host.url}/examples/${shot.page}`);
+    await page.goto(`${host.url}/examples/${shot.page.replace("MEMBER", member.user.externalId)}`);
     const element = page.locator(shot.selector);
     // Settled: loaded (no loading state) and rendered something.
     await page.waitForFunction((sel) => {
