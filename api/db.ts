@@ -17,6 +17,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * A timestamp as raw SQL must compare it. Prisma stores SQLite DateTimes as ISO text with a
+ * "+00:00" offset; comparing with toISOString()'s "Z" form misorders equal instants
+ * ("+" sorts before "Z"), so raw SQL on SQLite uses Prisma's own form.
+ */
+export function sqlTime(dialect: Dialect, date: Date): Date | string {
+  return dialect === "sqlite" ? date.toISOString().replace("Z", "+00:00") : date;
+}
+
 export function isPostgresUrl(url: string) {
   return /^postgres(ql)?:\/\//.test(url);
 }

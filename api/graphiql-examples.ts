@@ -100,4 +100,29 @@ mutation SubscribeWebhook {
     ... on ValidationError { field message }
   }
 }
+
+mutation RecordContribution {
+  recordContribution(input: { userId: "u-42", kind: ANSWER, externalId: "forum-post-981", occurredAt: "2026-11-20T09:30:00Z", title: "How to share a dashboard" }) {
+    __typename
+    ... on RecordContributionPayload { created contribution { id points status } }
+    ... on ValidationError { field message }
+  }
+}
+
+query ModerationQueue {
+  contributions(status: PENDING, first: 20) { totalCount edges { node { id kind title user { displayName } } } }
+}
+
+query MonthBoardAndFeed {
+  leaderboard(program: "insiders", period: MONTH, first: 10) { totalCount edges { node { rank points user { displayName title } } } }
+  recognitionFeed(program: "insiders", first: 10) { edges { node { kind message occurredAt user { displayName } badge { name } } } }
+}
+
+query MemberCard {
+  memberCard(userId: "demo-user-001", program: "insiders") { user { displayName } title points tier { name } badges { name icon } }
+}
+
+query Referrals {
+  referralStats(programId: "UHJvZ3JhbTpkZW1vLXByb2dyYW0taW5zaWRlcnM=") { total converted lost conversionRate convertedValue }
+}
 `;

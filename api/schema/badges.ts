@@ -8,7 +8,6 @@ import { CriteriaInput, criteriaFromArgs, type CriteriaInputShape } from "./crit
 import { assertRule, awardBadge, createBadge, evaluateBadgeForEveryone, revokeBadge } from "../domain/contributions/badges.ts";
 import { memberCard, titlesFor, type MemberCardData } from "../domain/contributions/member-card.ts";
 import { canSeeIdentity } from "../domain/users.ts";
-import { WORKSPACE_SCOPE } from "../domain/points.ts";
 import type { Badge, BadgeAward } from "../gen/sqlite/client.ts";
 import type { Context } from "../context.ts";
 import { UserRef, externalIdSchema } from "./users.ts";
@@ -252,4 +251,3 @@ builder.mutationField("revokeBadge", (t) =>
   }),
 );
 
-export { WORKSPACE_SCOPE };

@@ -217,8 +217,7 @@ builder.mutationField("submitContribution", (t) =>
     args: { input: t.arg({ type: SubmitContributionInput }) },
     resolve: async (_r, { input }, ctx) => {
       if (ctx.caller.kind !== "member") throw new ForbiddenError("a member identity token is required");
-      const contribution = await submitContribution(ctx, ctx.caller.externalId, { ...input, programId: input.programId?.id ?? null });
-      return { contribution };
+      return submitContribution(ctx, ctx.caller.externalId, { ...input, programId: input.programId?.id ?? null });
     },
   }),
 );

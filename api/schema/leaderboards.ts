@@ -1,6 +1,7 @@
 // Leaderboards: top people by points over a period, for the workspace, a program or a team.
 import { z } from "zod";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
+import { Repeater } from "graphql-yoga";
 import { builder, MAX_PAGE_SIZE } from "../builder.ts";
 import { leaderboardCount, leaderboardPage, leaderboardPosition, type LeaderboardRow, type LeaderboardQuery } from "../domain/leaderboard.ts";
 import { getSetting } from "../domain/settings.ts";
@@ -100,6 +101,8 @@ builder.queryField("leaderboard", (t) =>
   ),
 );
 
+const LIVE_BOARD_COALESCE_MS = 250;
+
 builder.subscriptionField("leaderboardChanged", (t) =>
   t.field({
     type: [LeaderboardEntry],
@@ -114,13 +117,27 @@ builder.subscriptionField("leaderboardChanged", (t) =>
       period: t.arg({ type: LeaderboardPeriod, required: false, defaultValue: "ALL_TIME" }),
       first: t.arg.int({ required: false, defaultValue: 10, validate: z.number().int().min(1).max(MAX_PAGE_SIZE) }),
     },
-    subscribe: async function* (_root, args, ctx) {
-      const scope = (await boardProgramId(ctx, args)) ?? WORKSPACE_SCOPE;
-      const changes = ctx.pubsub.subscribe("leaderboard.changed");
-      yield { scope };
-      // Team boards live in the workspace scope: any workspace change may move them.
-      for await (const change of changes) if (change.scope === scope) yield change;
-    },
+    // A burst of writes (a bulk import) becomes one refresh per LIVE_BOARD_COALESCE_MS, so a
+    // wall screen costs one board query per interval, not one per contribution.
+    subscribe: (_root, args, ctx) =>
+      new Repeater<{ scope: string }>(async (push, stop) => {
+        const scope = (await boardProgramId(ctx, args)) ?? WORKSPACE_SCOPE;
+        const changes = ctx.pubsub.subscribe("leaderboard.changed");
+        let timer: NodeJS.Timeout | null = null;
+        void stop.then(() => {
+          if (timer) clearTimeout(timer);
+          void changes.return?.();
+        });
+        void push({ scope });
+        // Team boards live in the workspace scope: any workspace change may move them.
+        for await (const change of changes) {
+          if (change.scope !== scope || timer) continue;
+          timer = setTimeout(() => {
+            timer = null;
+            void push({ scope });
+          }, LIVE_BOARD_COALESCE_MS);
+        }
+      }),
     resolve: async (_change, args, ctx) => {
       const page = await leaderboardPage(ctx.db, ctx.dialect, {
         programId: await boardProgramId(ctx, args),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { registeredJobs } from "../../api/jobs.ts";
 
 const RECORD = /* GraphQL */ `
   mutation ($input: RecordContributionInput!) {
@@ -114,6 +115,24 @@ describe("badges, titles, member cards and the recognition feed", () => {
     expect(holders.map((h) => h.user.externalId).sort()).toEqual(["early-bug", "late-bug"]);
     const both = await app.gql(CREATE, { input: { slug: "both", name: "Both", rule: { points: { gte: 1 } }, criteria: { condition: { metric: "POINTS", value: 1 } } } }, "admin");
     expect(both.data.createBadge).toMatchObject({ __typename: "ValidationError" });
+  });
+
+  it("re-checks criteria badges for everyone in the badges.evaluate job, so usage alone can earn them", async () => {
+    const created = await app.gql(
+      CREATE,
+      { input: { slug: "regular", name: "Regular", criteria: { condition: { metric: "ACTIVE_DAYS", windowDays: 30, value: 2 } } } },
+      "admin",
+    );
+    expect(created.data.createBadge.awarded).toBe(0);
+    const user = await app.db.user.create({ data: { externalId: "daily-user" } });
+    const today = Math.floor(Date.now() / 86_400_000);
+    await app.db.userDay.createMany({ data: [{ userId: user.id, day: today, events: 3 }, { userId: user.id, day: today - 1, events: 1 }] });
+    const job = registeredJobs().find((j) => j.name === "badges.evaluate")!;
+    await job.run({ db: app.db, dialect: app.database.dialect, config: app.config, pubsub: undefined as never });
+    const holders = await app.db.badgeAward.findMany({ where: { badge: { slug: "regular" } }, include: { user: true } });
+    expect(holders.map((h) => h.user.externalId)).toEqual(["daily-user"]);
+    await job.run({ db: app.db, dialect: app.database.dialect, config: app.config, pubsub: undefined as never });
+    expect(await app.db.badgeAward.count({ where: { badge: { slug: "regular" } } })).toBe(1);
   });
 
   it("refuses an empty rule, a duplicate slug and a missing reason, creating nothing", async () => {

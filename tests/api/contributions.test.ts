@@ -25,7 +25,7 @@ const SUBMIT = /* GraphQL */ `
   mutation ($input: SubmitContributionInput!) {
     submitContribution(input: $input) {
       __typename
-      ... on SubmitContributionPayload { contribution { id status points } }
+      ... on SubmitContributionPayload { created contribution { id status points } }
       ... on NotFoundError { resource key }
       ... on ForbiddenError { message }
       ... on ValidationError { field }
@@ -118,12 +118,16 @@ describe("contributions and the points ledger", () => {
     const sub = await app.gql(SUBMIT, { input: { kind: "TALK", title: "Talk at DevConf", occurredAt: at("2026-03-05T10:00:00Z") } }, token);
     expect(sub.data.submitContribution).toMatchObject({ __typename: "SubmitContributionPayload", contribution: { status: "PENDING", points: 75 } });
     expect(await ledgerSum(app, "speaker")).toMatchObject({ sum: 0, total: 0 });
+    const retried = await app.gql(SUBMIT, { input: { kind: "TALK", title: "Talk at DevConf", occurredAt: at("2026-03-05T10:00:00Z"), externalId: "devconf" } }, token);
+    const retriedAgain = await app.gql(SUBMIT, { input: { kind: "TALK", title: "Talk at DevConf", occurredAt: at("2026-03-05T10:00:00Z"), externalId: "devconf" } }, token);
+    expect(retriedAgain.data.submitContribution.contribution.id).toBe(retried.data.submitContribution.contribution.id);
+    expect(retriedAgain.data.submitContribution.created).toBe(false);
     const queue = await app.gql(`{ contributions(status: PENDING) { totalCount edges { node { id user { externalId } } } } }`, {}, "admin");
     expect(queue.data.contributions.edges.map((e: any) => e.node.user.externalId)).toContain("speaker");
     const approved = await app.gql(MODERATE, { input: { id: sub.data.submitContribution.contribution.id, decision: "APPROVE" } }, "admin");
     expect(approved.data.moderateContribution.contribution.status).toBe("APPROVED");
     expect(await ledgerSum(app, "speaker")).toMatchObject({ sum: 75, total: 75 });
-    const mine = await app.gql(`{ myContributions { edges { node { status title } } } pointsBalance pointsHistory { edges { node { points reason } } } }`, {}, token);
+    const mine = await app.gql(`{ myContributions(status: APPROVED) { edges { node { status title } } } pointsBalance pointsHistory { edges { node { points reason } } } }`, {}, token);
     expect(mine.data.myContributions.edges[0].node).toEqual({ status: "APPROVED", title: "Talk at DevConf" });
     expect(mine.data.pointsBalance).toBe(75);
     expect(mine.data.pointsHistory.edges.map((e: any) => e.node)).toEqual([{ points: 75, reason: "CONTRIBUTION" }]);

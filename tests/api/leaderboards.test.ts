@@ -148,6 +148,16 @@ describe("leaderboards", () => {
         { rank: 1, points: 50, user: { externalId: "live-b" } },
         { rank: 2, points: 10, user: { externalId: "live-a" } },
       ]);
+      // A burst of writes is coalesced: far fewer events than writes, the last one complete.
+      await Promise.all(Array.from({ length: 8 }, () => record(app, "live-a", 10, "2026-02-02T10:00:00Z")));
+      let events = 0;
+      let latest: any;
+      do {
+        latest = await nextEvent();
+        events++;
+      } while (latest.data.leaderboardChanged[0].points !== 90);
+      expect(latest.data.leaderboardChanged[0]).toEqual({ rank: 1, points: 90, user: { externalId: "live-a" } });
+      expect(events).toBeLessThan(8);
     } finally {
       controller.abort();
     }

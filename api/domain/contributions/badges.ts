@@ -13,8 +13,9 @@ import { WORKSPACE_SCOPE } from "../points.ts";
 import { CONTRIBUTION_KINDS } from "./rules.ts";
 import { evaluateCriteria, evaluateCriteriaForUsers, parseCriteria, type Criteria } from "../criteria/index.ts";
 import { dayOf } from "../days.ts";
-import type { Dialect } from "../../db.ts";
-import { sqlTime, type Tx, type WriteContext } from "./shared.ts";
+import { sqlTime, type Db, type Dialect } from "../../db.ts";
+import { registerJob } from "../../jobs.ts";
+import type { Tx, WriteContext } from "./shared.ts";
 
 export const badgeRuleSchema = z
   .object({
@@ -266,3 +267,19 @@ export function assertRule(rule: unknown): BadgeRule | null {
   if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: ["input", "rule", ...i.path.map(String)].join("."), message: i.message })));
   return parsed.data;
 }
+
+/**
+ * Criteria badges can hinge on usage, which changes without any contribution: this job
+ * re-checks them for everyone on an interval (threshold badges are kept current by the writes).
+ */
+export async function evaluateCriteriaBadges(db: Db, dialect: Dialect) {
+  const badges = await db.badge.findMany({ where: { archivedAt: null, NOT: { rule: { equals: Prisma.DbNull } } } });
+  let awarded = 0;
+  for (const badge of badges) {
+    if (!isCriteriaJson(badge.rule)) continue;
+    awarded += await db.$transaction((tx) => evaluateBadgeForEveryone(tx, dialect, badge), { maxWait: 15_000, timeout: 120_000 });
+  }
+  return awarded;
+}
+
+registerJob({ name: "badges.evaluate", intervalMs: 60 * 60_000, run: async ({ db, dialect }) => void (await evaluateCriteriaBadges(db, dialect)) });

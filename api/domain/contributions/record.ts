@@ -121,12 +121,12 @@ export async function submitContribution(w: WriteContext, memberExternalId: stri
   // Members' keys are namespaced so they can never collide with (or replay) an integrator's.
   const externalId = `member:${memberExternalId}:${input.externalId ?? randomUUID()}`;
   const existing = await w.db.contribution.findUnique({ where: { externalId } });
-  if (existing) return existing;
+  if (existing) return { contribution: existing, created: false };
   await assertProgram(w.db, input.programId);
   const user = await ensureUser(w.db, memberExternalId);
   try {
     return await w.db.$transaction(async (tx) => {
-      return tx.contribution.create({
+      const contribution = await tx.contribution.create({
         data: {
           externalId,
           userId: user.id,
@@ -140,11 +140,12 @@ export async function submitContribution(w: WriteContext, memberExternalId: stri
           submittedBy: w.caller.actor,
         },
       });
+      return { contribution, created: true };
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
       const winner = await w.db.contribution.findUnique({ where: { externalId } });
-      if (winner) return winner;
+      if (winner) return { contribution: winner, created: false };
     }
     throw error;
   }

@@ -21,14 +21,6 @@ export function isUniqueViolation(error: unknown) {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
-/**
- * A timestamp as raw SQL expects it. Prisma stores SQLite DateTimes as ISO text with a
- * "+00:00" offset; comparing against toISOString()'s "Z" form would misorder equal instants
- * ("+" sorts before "Z"), so raw SQL on SQLite always uses Prisma's own form.
- */
-export function sqlTime(dialect: Dialect, date: Date): Date | string {
-  return dialect === "sqlite" ? date.toISOString().replace("Z", "+00:00") : date;
-}
 
 /** After commit: tell live leaderboards (subscriptions) which scopes moved. */
 export function announceScopes(pubsub: { publish(topic: "leaderboard.changed", payload: { scope: string }): void }, scopes: string[]) {
