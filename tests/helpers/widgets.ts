@@ -28,14 +28,19 @@ export async function widgetEnv(): Promise<WidgetEnv> {
   await seedDemo(app.db, { users: 120 });
   metricsKey = (await createApiKey(app.db, { kind: "admin", actor: "test" }, "test", "dashboard", ["metrics:read"])).secret;
   const browser = await sharedBrowser();
+  // One context, and one open page at a time: a live board holds an HTTP/1.1 connection, and
+  // Chromium allows six per origin, so pages left open would starve later ones. (@sparticuz's
+  // single-process Chromium also ends when a context closes, so pages are closed instead.)
+  const context = await browser.newContext();
   const pages: Page[] = [];
   return {
     app,
     host,
     browser,
     async open(path, options = {}) {
-      const context = await browser.newContext({ reducedMotion: options.reducedMotion, colorScheme: options.colorScheme ?? "light" });
+      await Promise.all(pages.splice(0).map((p) => p.close().catch(() => {})));
       const page = await context.newPage();
+      await page.emulateMedia({ reducedMotion: options.reducedMotion ?? "no-preference", colorScheme: options.colorScheme ?? "light" });
       pages.push(page);
       const errors: string[] = [];
       page.on("console", (m: ConsoleMessage) => m.type() === "error" && errors.push(m.text()));
@@ -44,7 +49,7 @@ export async function widgetEnv(): Promise<WidgetEnv> {
       return { page, errors };
     },
     async close() {
-      await Promise.all(pages.map((p) => p.context().close().catch(() => {})));
+      await Promise.all(pages.map((p) => p.close().catch(() => {})));
       await host.close();
       await app.close();
     },

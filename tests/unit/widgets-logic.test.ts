@@ -1,7 +1,7 @@
 // Element logic that needs no browser: what a board shows, the form rules, plain-word criteria,
 // the chart geometry, the reconnect back-off and the parser stand-in urql runs on.
 import { describe, expect, it } from "vitest";
-import { boardRows, boardVariables, reconnectDelay } from "../../widgets/leaderboard/leaderboard.logic.ts";
+import { boardRows, boardVariables, reconnectDelay, withPushedEntries } from "../../widgets/leaderboard/leaderboard.logic.ts";
 import { followUrl, formField, validateFeedback } from "../../widgets/feedback-form/feedback-form.logic.ts";
 import { conditionProgress, explainCondition } from "../../widgets/internal/conditions.ts";
 import { seatsMessage, standing } from "../../widgets/beta-signup/beta-signup.logic.ts";
@@ -28,6 +28,14 @@ describe("leaderboard logic", () => {
   it("maps attributes to variables, clamping the limit and defaulting an unknown period to all time", () => {
     expect(boardVariables("insiders", "", "quarter", 500)).toEqual({ program: "insiders", team: null, period: "QUARTER", first: 100 });
     expect(boardVariables(undefined, "Sales", "fortnight", Number.NaN)).toEqual({ program: null, team: "Sales", period: "ALL_TIME", first: 10 });
+  });
+
+  it("takes the pushed top entries and keeps the member's own place from the last load", () => {
+    const loaded = { totalCount: 40, edges: [entry(1, "a")].map((node) => ({ node })), myPosition: entry(37, "me") };
+    const pushed = withPushedEntries(loaded, [entry(1, "b"), entry(2, "a")]);
+    expect(pushed.edges.map((e) => e.node.user.externalId)).toEqual(["b", "a"]);
+    expect(pushed).toMatchObject({ totalCount: 40, myPosition: { rank: 37 } });
+    expect(withPushedEntries(undefined, [entry(1, "b")])).toMatchObject({ totalCount: 1, myPosition: null });
   });
 
   it("backs off reconnects exponentially up to 30 seconds", () => {

@@ -44,11 +44,10 @@ describe("widget accessibility in Chromium", () => {
   });
 
   it("follows the dark colour scheme with its own palette", async () => {
-    const light = await settled("intranet.html", "light");
-    const dark = await settled("intranet.html", "dark");
-    const surface = (p: typeof light.page) => p.locator("#workspace").evaluate((el) => getComputedStyle(el).backgroundColor);
-    expect(await surface(light.page)).toBe("rgb(255, 255, 255)");
-    expect(await surface(dark.page)).toBe("rgb(13, 17, 23)");
+    const surface = async (scheme: "light" | "dark") =>
+      (await settled("intranet.html", scheme)).page.locator("#workspace").evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await surface("light")).toBe("rgb(255, 255, 255)");
+    expect(await surface("dark")).toBe("rgb(13, 17, 23)");
   });
 
   it("lets a host theme override the palette with --pu-* properties", async () => {

@@ -87,4 +87,44 @@ describe("<pu-leaderboard> in Chromium", () => {
     await expect.poll(() => shadowText(page, "#workspace")).toContain("Platz");
     expect(await shadowText(page, "#board")).toContain("Punkte");
   });
+
+  it("stays current with `live`: a contribution recorded elsewhere moves the board without a reload", async () => {
+    const { page } = await env.open("intranet.html");
+    const rows = page.locator("#workspace tr.row");
+    await expect.poll(() => rows.count()).toBe(5);
+    // The workspace board is not live in the page; make it live, as a host would with the attribute.
+    await page.locator("#workspace").evaluate((el) => el.setAttribute("live", ""));
+    const leader = (await env.app.gql(BOARD, { first: 1 })).data.leaderboard.edges[0].node;
+    const riser = (await env.app.gql(BOARD, { first: 30 })).data.leaderboard.edges.at(-1).node;
+    await page.waitForTimeout(500); // the stream is open and has sent the current board
+    const recorded = await env.app.gql(
+      `mutation ($input: RecordContributionInput!) { recordContribution(input: $input) { __typename } }`,
+      { input: { userId: riser.user.externalId, kind: "TALK", points: leader.points + 100, occurredAt: new Date().toISOString(), externalId: "live-test-1" } },
+      "admin",
+    );
+    expect(recorded.data.recordContribution.__typename).toBe("RecordContributionPayload");
+    await expect.poll(() => rows.first().locator(".name").textContent()).toContain(riser.user.displayName);
+    expect(await rows.first().locator(".points").textContent()).toBe((riser.points + leader.points + 100).toLocaleString("en-US"));
+  });
+
+  it("reconnects the live board after the stream is cut, and catches up", async () => {
+    const { page } = await env.open("index.html");
+    let cut = true;
+    // Every live stream fails while `cut` is set; plain queries go through.
+    await page.route(`${env.app.url}/graphql`, (route) =>
+      cut && (route.request().postData() ?? "").includes("subscription PuLeaderboardLive") ? route.abort("connectionreset") : route.continue(),
+    );
+    await page.evaluate(() => document.body.insertAdjacentHTML("beforeend", '<pu-leaderboard id="live" limit="3" live></pu-leaderboard>'));
+    await expect.poll(() => page.locator("#live tr.row").count()).toBe(3);
+    const leader = (await env.app.gql(BOARD, { first: 1 })).data.leaderboard.edges[0].node;
+    const riser = (await env.app.gql(BOARD, { first: 20 })).data.leaderboard.edges.at(-1).node;
+    await env.app.gql(
+      `mutation ($input: RecordContributionInput!) { recordContribution(input: $input) { __typename } }`,
+      { input: { userId: riser.user.externalId, kind: "TALK", points: leader.points + 50, occurredAt: new Date().toISOString(), externalId: "live-test-2" } },
+      "admin",
+    );
+    cut = false;
+    // The retry (about 1-2 s later) reloads the board and reopens the stream.
+    await expect.poll(() => page.locator("#live tr.row .name").first().textContent(), { timeout: 10_000 }).toContain(riser.user.displayName);
+  });
 });

@@ -13,7 +13,7 @@ export const JOIN_COHORT = /* GraphQL */ `mutation PuJoinCohort($input: JoinCoho
   joinCohort(input: $input) {
     __typename
     ... on JoinCohortPayload { ${ENROLLMENT} }
-    ... on NotEligibleError { summary explanation }
+    ... on NotEligibleError { summary explanation { passed conditions { metric windowDays op threshold actual passed label } } }
     ... on Error { message }
   }
 }`;

@@ -20,7 +20,7 @@ export abstract class PuElement extends LitElement {
   @property() endpoint?: string;
   /** The member's identity token (or set it page-wide with `configure`). */
   @property() token?: string;
-  /** Text overrides as JSON, e.g. strings='{"empty":"No points yet"}'. */
+  /** Text overrides as JSON, e.g. strings='{"empty":"No points yet"}' (invalid JSON is ignored). */
   @property({ type: Object }) strings: Record<string, string> = {};
 
   protected abstract defaultStrings: Record<string, string>;
@@ -58,7 +58,7 @@ export abstract class PuElement extends LitElement {
   /** A string by key, with `{name}` placeholders filled in. */
   protected t(key: string, values: Record<string, string | number> = {}) {
     const template =
-      this.strings[key] ?? pageConfigValue().strings?.[key] ?? this.defaultStrings[key] ?? commonStrings[key] ?? key;
+      this.strings?.[key] ?? pageConfigValue().strings?.[key] ?? this.defaultStrings[key] ?? commonStrings[key] ?? key;
     return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ""));
   }
 

@@ -19,11 +19,38 @@ export function clientFor(endpoint: string | undefined, token: string | undefine
       fetchSubscriptions: true,
       preferGetMethod: false,
       fetchOptions: () => ({ headers }),
+      fetch: quietFetch,
     });
     clients.set(key, client);
   }
   return client;
 }
+
+/**
+ * fetch whose body ends quietly when the request is aborted: urql aborts a live subscription's
+ * stream on teardown, and the read in flight would otherwise surface on the host page as an
+ * "Uncaught (in promise) AbortError".
+ */
+const quietFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const signal = init?.signal;
+  if (!response.body || !signal) return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        if (signal.aborted) controller.close();
+        else controller.error(error);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(body, response);
+};
 
 interface Result<T> {
   data?: T;

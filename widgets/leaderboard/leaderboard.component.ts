@@ -8,7 +8,7 @@ import { unwrap } from "../internal/client.ts";
 import { sharedStyles } from "../internal/shared.styles.ts";
 import { leaderboardStyles } from "./leaderboard.styles.ts";
 import { LEADERBOARD_QUERY, LEADERBOARD_SUBSCRIPTION, type Board, type LeaderboardEntryData } from "./leaderboard.graphql.ts";
-import { boardRows, boardVariables, PERIODS, reconnectDelay } from "./leaderboard.logic.ts";
+import { boardRows, boardVariables, PERIODS, reconnectDelay, withPushedEntries } from "./leaderboard.logic.ts";
 
 export class PuLeaderboard extends PuElement {
   static styles = [sharedStyles, leaderboardStyles];
@@ -83,9 +83,10 @@ export class PuLeaderboard extends PuElement {
     this.stopStream();
     if (!this.live || !this.isConnected) return;
     const variables = boardVariables(this.program, this.team, this.period, this.limit);
-    this.stream = this.client.subscription<{ leaderboardChanged: Board }>(LEADERBOARD_SUBSCRIPTION, variables).subscribe((result) => {
+    this.stream = this.client.subscription<{ leaderboardChanged: LeaderboardEntryData[] }>(LEADERBOARD_SUBSCRIPTION, variables).subscribe((result) => {
       try {
-        this.pushed = unwrap(result).leaderboardChanged ?? this.pushed;
+        const entries = unwrap(result).leaderboardChanged;
+        if (entries) this.pushed = withPushedEntries(this.pushed ?? this.load.value, entries);
         // A live stream never ends on purpose: its end (`hasNext: false`) means reconnect.
         if (result.hasNext === false) throw 0;
         this.attempts = 0;

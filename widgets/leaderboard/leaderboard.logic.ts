@@ -13,6 +13,11 @@ export function boardVariables(program?: string, team?: string, period?: string,
   };
 }
 
+/** The board after a push: the subscription sends the top entries; the member's own place stays as last loaded. */
+export function withPushedEntries(board: Board | undefined, entries: LeaderboardEntryData[]): Board {
+  return { totalCount: board?.totalCount ?? entries.length, myPosition: board?.myPosition ?? null, edges: entries.map((node) => ({ node })) };
+}
+
 export interface BoardRow {
   entry: LeaderboardEntryData;
   isMe: boolean;
