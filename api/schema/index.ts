@@ -20,7 +20,6 @@ import "./webhooks.ts";
 import "./reports.ts";
 import "./audit.ts";
 import "./privacy.ts";
-import "./usage.ts";
 import "./contributions.ts";
 import "./badges.ts";
 import "./stories.ts";
