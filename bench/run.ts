@@ -10,6 +10,7 @@ import { runLeaderboard } from "./leaderboard.ts";
 import { runHttp } from "./http.ts";
 import { runBundle } from "./bundle.ts";
 import { runCandidates } from "./candidates.ts";
+import { runNested } from "./nested.ts";
 import { runIngestion, runPostgresIngestion, runCurve, runFeatureAccess, runMixedLoad } from "./suites.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,6 +38,7 @@ const benchmarks: { name: string; run: () => Promise<Comparison[]> }[] = [
       ),
   },
   { name: "candidates", run: () => runCandidates(quick ? [10_000] : [10_000, 100_000], quick ? 3 : 5) },
+  { name: "nested", run: () => runNested([5, 20, 50], rounds) },
   { name: "feature-access", run: () => runFeatureAccess(quick ? 5_000 : 20_000, quick ? 20_000 : 100_000) },
   {
     name: "http",
@@ -53,6 +55,7 @@ const benchmarks: { name: string; run: () => Promise<Comparison[]> }[] = [
 function fmt(n: number, unit: string) {
   if (unit === "ms") return n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0);
   if (unit === "KiB") return n.toFixed(1);
+  if (unit === "statements") return String(n);
   return Math.round(n).toLocaleString("en");
 }
 

@@ -25,5 +25,6 @@ import "./badges.ts";
 import "./stories.ts";
 import "./recognition.ts";
 import "./referrals.ts";
+import "./profiles.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
