@@ -11,6 +11,7 @@ import { runHttp } from "./http.ts";
 import { runBundle } from "./bundle.ts";
 import { runCandidates } from "./candidates.ts";
 import { runNested } from "./nested.ts";
+import { runRender } from "./render.ts";
 import { runIngestion, runPostgresIngestion, runCurve, runFeatureAccess, runMixedLoad } from "./suites.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,6 +51,7 @@ const benchmarks: { name: string; run: () => Promise<Comparison[]> }[] = [
   },
   { name: "load", run: () => runMixedLoad(quick ? 10 : 60, bareRps) },
   { name: "bundle", run: () => runBundle() },
+  { name: "render", run: () => runRender(rounds) },
 ];
 
 function fmt(n: number, unit: string) {
