@@ -25,10 +25,19 @@ export const LeaderboardEntry = builder.objectRef<LeaderboardRow>("LeaderboardEn
     // in the same query, and Prisma batches the page's findUnique calls into one statement.
     user: t.prismaField({
       type: "User",
-      resolve: (query, row, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: row.userId } }),
+      // The board's statement already read the person's row (every scalar column): unless the
+      // selection asks for relations (badges, manager...), answer from it with no query at all.
+      resolve: (query, row, _args, ctx) =>
+        row.user && scalarOnly(query) ? row.user : ctx.db.user.findUniqueOrThrow({ ...query, where: { id: row.userId } }),
     }),
   }),
 });
+
+/** A plugin-prisma query that needs nothing beyond the row's scalar columns. */
+function scalarOnly(query: { include?: object; select?: object }) {
+  if (query.select) return false;
+  return !query.include || Object.keys(query.include).length === 0;
+}
 
 /** Who may read a board: public programs and the workspace board are open unless set members-only. */
 export async function canReadBoard(ctx: Context, programId: string | null | undefined) {
