@@ -8,6 +8,7 @@ import type { User } from "./gen/sqlite/client.ts";
 import { verifyIdentityToken, TokenError } from "./auth/tokens.ts";
 import { hashApiKey, looksLikeApiKey } from "./auth/api-keys.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import { userByExternalIdRaw } from "./domain/user-rows.ts";
 import type { AppPubSub } from "./pubsub.ts";
 
 export type Caller =
@@ -99,7 +100,8 @@ export async function createContext(
 }
 
 async function ensureMember(db: Db, caller: Extract<Caller, { kind: "member" }>): Promise<User> {
-  const existing = await db.user.findUnique({ where: { externalId: caller.externalId } });
+  // Every member request reads this row: a raw statement skips the ORM's per-call compile.
+  const existing = await userByExternalIdRaw(db, caller.externalId);
   if (existing) return existing;
   return db.user.upsert({
     where: { externalId: caller.externalId },

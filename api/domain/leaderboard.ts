@@ -10,6 +10,7 @@ import { Prisma, sqlTime, type Db, type Dialect } from "../db.ts";
 import { periodStart, type Period } from "./periods.ts";
 import { WORKSPACE_SCOPE } from "./points.ts";
 import type { User } from "../gen/sqlite/client.ts";
+import { userColumns, userFromRow, type RawUser } from "./user-rows.ts";
 
 export interface LeaderboardQuery {
   programId?: string | null;
@@ -30,61 +31,7 @@ export interface LeaderboardRow {
 }
 
 type RawRow = { userId: string; points: number | bigint; lastEarnedAt: Date | string };
-type RawUserRow = RawRow & { [K in `u_${keyof typeof USER_COLUMNS}`]: unknown };
-
-// Every scalar column of User, so the row is what `db.user.findUnique` would return.
-const USER_COLUMNS = {
-  id: "id",
-  externalId: "externalId",
-  displayName: "displayName",
-  email: "email",
-  team: "team",
-  managerId: "managerId",
-  attributes: "attributes",
-  showOnLeaderboards: "showOnLeaderboards",
-  firstSeenAt: "firstSeenAt",
-  lastActiveAt: "lastActiveAt",
-  erasedAt: "erasedAt",
-  createdAt: "createdAt",
-  updatedAt: "updatedAt",
-} as const;
-
-const userColumns = Prisma.raw(
-  Object.keys(USER_COLUMNS)
-    .map((c) => `usr."${c}" AS "u_${c}"`)
-    .join(", "),
-);
-
-// Raw rows come back as the driver gives them (SQLite: ISO text, 0/1, JSON text); Prisma's own
-// reads return Dates, booleans and parsed JSON, and the User fields expect that shape.
-const toDate = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string));
-const toBool = (v: unknown) => v === true || v === 1 || v === 1n || v === "1" || v === "true";
-const toJson = (v: unknown) => {
-  if (typeof v !== "string") return (v ?? null) as Prisma.JsonValue;
-  try {
-    return JSON.parse(v) as Prisma.JsonValue;
-  } catch {
-    return v;
-  }
-};
-
-function userFromRow(r: RawUserRow): User {
-  return {
-    id: r.u_id as string,
-    externalId: r.u_externalId as string,
-    displayName: (r.u_displayName ?? null) as string | null,
-    email: (r.u_email ?? null) as string | null,
-    team: (r.u_team ?? null) as string | null,
-    managerId: (r.u_managerId ?? null) as string | null,
-    attributes: toJson(r.u_attributes),
-    showOnLeaderboards: toBool(r.u_showOnLeaderboards),
-    firstSeenAt: toDate(r.u_firstSeenAt)!,
-    lastActiveAt: toDate(r.u_lastActiveAt),
-    erasedAt: toDate(r.u_erasedAt),
-    createdAt: toDate(r.u_createdAt)!,
-    updatedAt: toDate(r.u_updatedAt)!,
-  };
-}
+type RawUserRow = RawRow & RawUser;
 
 function joins(q: Omit<LeaderboardQuery, "offset" | "limit">) {
   const teamJoin = q.team
@@ -132,7 +79,7 @@ export async function leaderboardPage(db: Db, dialect: Dialect, q: LeaderboardQu
   const source = boardSource(dialect, q);
   // The people of the page are joined after the LIMIT, so only the page's rows are looked up.
   const rows = await db.$queryRaw<RawUserRow[]>`
-    SELECT p."userId", p."points", p."lastEarnedAt", ${userColumns} FROM (
+    SELECT p."userId", p."points", p."lastEarnedAt", ${userColumns("usr")} FROM (
       SELECT b."userId", b."points", b."lastEarnedAt" FROM (${source}) b
       ORDER BY b."points" DESC, b."lastEarnedAt" ASC, b."userId" ASC
       LIMIT ${q.limit} OFFSET ${q.offset}) p
