@@ -108,10 +108,13 @@ export async function leaderboardCount(db: Db, dialect: Dialect, q: Omit<Leaderb
 /** One user's place on a board, or null when they have no points in it. */
 export async function leaderboardPosition(db: Db, dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">, userId: string) {
   const source = boardSource(dialect, q);
-  const mine = await db.$queryRaw<RawRow[]>`
-    SELECT b."userId", b."points", b."lastEarnedAt" FROM (${source}) b WHERE b."userId" = ${userId}`;
+  // The row and its rank in one statement (a correlated count), not two round trips.
+  const above = periodStart(q.period, q.now)
+    ? Prisma.sql`SELECT COUNT(*) FROM (${source}) b WHERE b."points" > me."points"`
+    : Prisma.sql`SELECT COUNT(*) FROM ${allTimeFrom(q)} AND src."points" > me."points"`;
+  const mine = await db.$queryRaw<(RawRow & { above: number | bigint })[]>`
+    SELECT me."userId", me."points", me."lastEarnedAt", (${above}) AS "above" FROM (${source}) me WHERE me."userId" = ${userId}`;
   if (mine.length === 0) return null;
   const me = mine[0]!;
-  const points = Number(me.points);
-  return { userId: me.userId, points, rank: (await countAbove(db, dialect, q, points)) + 1, lastEarnedAt: new Date(me.lastEarnedAt) };
+  return { userId: me.userId, points: Number(me.points), rank: Number(me.above) + 1, lastEarnedAt: new Date(me.lastEarnedAt) };
 }

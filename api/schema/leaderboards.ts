@@ -1,5 +1,6 @@
 // Leaderboards: top people by points over a period, for the workspace, a program or a team.
 import { z } from "zod";
+import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionNode } from "graphql";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { Repeater } from "graphql-yoga";
 import { builder, MAX_PAGE_SIZE } from "../builder.ts";
@@ -39,6 +40,28 @@ function scalarOnly(query: { include?: object; select?: object }) {
   return !query.include || Object.keys(query.include).length === 0;
 }
 
+/** Connection fields answered without the page's rows. */
+const BOARD_ONLY_FIELDS = new Set(["myPosition", "totalCount", "__typename"]);
+
+/** Does the selection of these field nodes name any field outside `allowed` (through fragments too)? */
+function asksForMoreThan(
+  nodes: readonly FieldNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+  allowed: ReadonlySet<string>,
+): boolean {
+  const visit = (selections: readonly SelectionNode[], seen: Set<string>): boolean =>
+    selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return !allowed.has(selection.name.value);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet.selections, seen);
+      const name = selection.name.value;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      const fragment = fragments[name];
+      return fragment ? visit(fragment.selectionSet.selections, seen) : true;
+    });
+  return nodes.some((node) => !node.selectionSet || visit(node.selectionSet.selections, new Set()));
+}
+
 /** Who may read a board: public programs and the workspace board are open unless set members-only. */
 export async function canReadBoard(ctx: Context, programId: string | null | undefined) {
   const { kind } = ctx.caller;
@@ -72,13 +95,16 @@ builder.queryField("leaderboard", (t) =>
         team: t.arg.string({ required: false, validate: z.string().max(100) }),
         period: t.arg({ type: LeaderboardPeriod, required: false, defaultValue: "ALL_TIME" }),
       },
-      resolve: async (_root, args, ctx) => {
+      resolve: async (_root, args, ctx, info) => {
         const board = {
           programId: await boardProgramId(ctx, args),
           team: args.team ?? null,
           period: args.period ?? "ALL_TIME",
         };
+        // A widget asking only for `myPosition` (or `totalCount`) does not pay for a page it never shows.
+        const needsPage = asksForMoreThan(info.fieldNodes, info.fragments, BOARD_ONLY_FIELDS);
         const connection = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, async ({ offset, limit }) => {
+          if (!needsPage) return [];
           const page = await leaderboardPage(ctx.db, ctx.dialect, { ...board, offset, limit });
           return page.rows;
         });

@@ -59,6 +59,17 @@ describe("leaderboards", () => {
     expect(none.data.leaderboard.myPosition).toBeNull();
   });
 
+  it("answers myPosition asked alone (no edges), on all-time and period boards, ties shared", async () => {
+    const token = await app.memberToken("cat");
+    for (const period of ["ALL_TIME", "YEAR"]) {
+      const alone = await app.gql(`query ($period: LeaderboardPeriod) { leaderboard(period: $period) { myPosition { rank points user { externalId } } } }`, { period }, token);
+      expect(alone.errors).toBeUndefined();
+      expect(alone.data.leaderboard.myPosition).toEqual({ rank: 2, points: 50, user: { externalId: "cat" } });
+    }
+    const viaFragment = await app.gql(`{ leaderboard(first: 1) { ...B } } fragment B on LeaderboardConnection { myPosition { rank } edges { node { rank } } }`, {}, token);
+    expect(viaFragment.data.leaderboard).toEqual({ myPosition: { rank: 2 }, edges: [{ node: { rank: 1 } }] });
+  });
+
   it("keeps an opted-out member's place but shows an anonymous member to others", async () => {
     await app.db.user.update({ where: { externalId: "bob" }, data: { showOnLeaderboards: false } });
     const anon = await app.gql(BOARD, { first: 10 });
