@@ -6,7 +6,7 @@
 // (an index range scan for all-time boards), and only its first row's rank costs a query
 // (1 + how many have more points); the rest follow from the order. That keeps a top-50 over
 // 100k people at the cost of the page, not of the board.
-import { Prisma, sqlTime, type Db, type Dialect } from "../db.ts";
+import { Prisma, readRaw, sqlTime, type Db, type Dialect } from "../db.ts";
 import { periodStart, type Period } from "./periods.ts";
 import { WORKSPACE_SCOPE } from "./points.ts";
 import type { User } from "../gen/sqlite/client.ts";
@@ -78,13 +78,13 @@ async function countAbove(db: Db, dialect: Dialect, q: Omit<LeaderboardQuery, "o
 export async function leaderboardPage(db: Db, dialect: Dialect, q: LeaderboardQuery) {
   const source = boardSource(dialect, q);
   // The people of the page are joined after the LIMIT, so only the page's rows are looked up.
-  const rows = await db.$queryRaw<RawUserRow[]>`
+  const rows = await readRaw<RawUserRow>(db, Prisma.sql`
     SELECT p."userId", p."points", p."lastEarnedAt", ${userColumns("usr")} FROM (
       SELECT b."userId", b."points", b."lastEarnedAt" FROM (${source}) b
       ORDER BY b."points" DESC, b."lastEarnedAt" ASC, b."userId" ASC
       LIMIT ${q.limit} OFFSET ${q.offset}) p
     JOIN "User" usr ON usr."id" = p."userId"
-    ORDER BY p."points" DESC, p."lastEarnedAt" ASC, p."userId" ASC`;
+    ORDER BY p."points" DESC, p."lastEarnedAt" ASC, p."userId" ASC`);
   const ranked: LeaderboardRow[] = [];
   for (const [i, r] of rows.entries()) {
     const points = Number(r.points);
@@ -112,8 +112,8 @@ export async function leaderboardPosition(db: Db, dialect: Dialect, q: Omit<Lead
   const above = periodStart(q.period, q.now)
     ? Prisma.sql`SELECT COUNT(*) FROM (${source}) b WHERE b."points" > me."points"`
     : Prisma.sql`SELECT COUNT(*) FROM ${allTimeFrom(q)} AND src."points" > me."points"`;
-  const mine = await db.$queryRaw<(RawRow & { above: number | bigint })[]>`
-    SELECT me."userId", me."points", me."lastEarnedAt", (${above}) AS "above" FROM (${source}) me WHERE me."userId" = ${userId}`;
+  const mine = await readRaw<RawRow & { above: number | bigint }>(db, Prisma.sql`
+    SELECT me."userId", me."points", me."lastEarnedAt", (${above}) AS "above" FROM (${source}) me WHERE me."userId" = ${userId}`);
   if (mine.length === 0) return null;
   const me = mine[0]!;
   return { userId: me.userId, points: Number(me.points), rank: Number(me.above) + 1, lastEarnedAt: new Date(me.lastEarnedAt) };

@@ -1,7 +1,7 @@
 // User rows read by raw SQL, in the shape Prisma's own reads give. Hot paths (a leaderboard
 // page, the caller's own row on every member request) read people with raw statements: with the
 // query compiler every ORM call is compiled again (about a millisecond each), a raw one is not.
-import { Prisma, type Db } from "../db.ts";
+import { Prisma, readRaw, type Db } from "../db.ts";
 import type { User } from "../gen/sqlite/client.ts";
 
 // Every scalar column of User, so the row is what `db.user.findUnique` would return.
@@ -80,6 +80,6 @@ export function userFromRow(r: RawUser): User {
 
 /** One person by the host's externalId, or null (one raw statement, see above). */
 export async function userByExternalIdRaw(db: Db, externalId: string): Promise<User | null> {
-  const rows = await db.$queryRaw<RawUser[]>`SELECT ${userColumns("usr")} FROM "User" usr WHERE usr."externalId" = ${externalId}`;
+  const rows = await readRaw<RawUser>(db, Prisma.sql`SELECT ${userColumns("usr")} FROM "User" usr WHERE usr."externalId" = ${externalId}`);
   return rows[0] ? userFromRow(rows[0]) : null;
 }
