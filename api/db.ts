@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import BetterSqlite3 from "better-sqlite3";
 import { PrismaClient as SqliteClient } from "./gen/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./gen/postgres/client.ts";
+import { CACHE_SIZE, gateTransactions, openWriter, WriteGate, type SqliteWriter } from "./sqlite-writer.ts";
 
 export type Db = SqliteClient;
 export type Dialect = "sqlite" | "postgres";
@@ -46,20 +47,26 @@ export async function openDatabase(url: string): Promise<Database> {
   const path = sqlitePath(url);
   mkdirSync(dirname(path), { recursive: true });
   // busy_timeout makes concurrent writers queue instead of failing with SQLITE_BUSY.
-  const adapter = new PrismaBetterSQLite3({ url: path, timeout: 10_000 });
+  const gate = new WriteGate();
+  const adapter = gateTransactions(new PrismaBetterSQLite3({ url: path, timeout: 10_000 }), gate);
   const db = new SqliteClient({ adapter });
   // WAL lets readers run beside the one writer; synchronous=NORMAL is durable across
   // process crashes in WAL mode and only risks the last commits on power loss (see README).
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  await db.$executeRawUnsafe(`PRAGMA cache_size = ${CACHE_SIZE}`);
   const reader = openReader(db, path);
+  const writer = openWriter(path, gate);
+  writers.set(db, writer);
   return {
     db,
     dialect: "sqlite",
     close: async () => {
       readers.delete(db);
+      writers.delete(db);
       reader?.close();
+      writer.close();
       await db.$disconnect();
     },
   };
@@ -97,4 +104,15 @@ export async function readRaw<T>(db: Db, query: Prisma.Sql): Promise<T[]> {
   }
   const values = query.values.map((v: unknown) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v));
   return statement.all(...values) as T[];
+}
+
+const writers = new WeakMap<object, SqliteWriter>();
+
+/**
+ * The raw write connection beside a SQLite client (undefined on PostgreSQL): for hot write paths
+ * that run a whole transaction synchronously (see sqlite-writer.ts). Not for use inside a Prisma
+ * transaction: it waits for that transaction to end.
+ */
+export function sqliteWriter(db: Db): SqliteWriter | undefined {
+  return writers.get(db);
 }

@@ -235,6 +235,30 @@ describe("usage ingestion", () => {
     expect(sums._sum.events).toBe(covered.size);
   });
 
+  it("records each accepted batch in the audit log with its counts, readable through Prisma", async () => {
+    await ingest(app, [ev("audit-1", "audit-u", "2025-05-01T10:00:00Z"), ev("audit-1", "audit-u", "2025-05-01T10:00:00Z"), ev("audit-2", "audit-u", "2025-05-01T11:00:00Z")]);
+    const entries = await app.db.auditLog.findMany({ where: { action: "usage.ingest" }, orderBy: { createdAt: "desc" }, take: 1 });
+    expect(entries[0]).toMatchObject({ actorKind: "admin", targetType: "UsageEvent", after: { events: 3, accepted: 2, duplicates: 1 } });
+    expect(Math.abs(entries[0]!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("keeps an interactive transaction that reads, waits and then writes intact while a batch arrives", async () => {
+    // On SQLite the batch is written on a second connection (api/sqlite-writer.ts); committing it
+    // between this transaction's read and write would make the write fail, so the batch waits.
+    let landed = false;
+    let pending: Promise<unknown> = Promise.resolve();
+    await app.db.$transaction(async (tx) => {
+      await tx.user.findMany({ take: 1 });
+      pending = ingest(app, [ev("gate-1", "gate-u", "2025-05-02T10:00:00Z")]).then(() => (landed = true));
+      await new Promise((r) => setTimeout(r, 100));
+      if (app.database.dialect === "sqlite") expect(landed).toBe(false);
+      await tx.user.create({ data: { externalId: "gate-writer", firstSeenAt: new Date() } });
+    });
+    await pending;
+    expect(landed).toBe(true);
+    expect(await app.db.user.count({ where: { externalId: { in: ["gate-u", "gate-writer"] } } })).toBe(2);
+  });
+
   it("purges raw events received before the retention window and keeps the rollups", async () => {
     await ingest(app, [ev("old-1", "ret-u", "2025-07-01T10:00:00Z"), ev("old-2", "ret-u", "2025-07-02T10:00:00Z")]);
     const user = await app.db.user.findUniqueOrThrow({ where: { externalId: "ret-u" } });

@@ -9,11 +9,12 @@
 // nothing, so it counts nothing. Keys are written in sorted order so overlapping batches on
 // PostgreSQL take their locks in the same order (deadlocks are retried anyway).
 import { randomUUID } from "node:crypto";
-import type { Db, Dialect } from "../../db.ts";
+import { sqliteWriter, type Db, type Dialect } from "../../db.ts";
 import type { Caller } from "../../context.ts";
-import { recordAudit } from "../audit.ts";
+import { auditPlan, recordAudit } from "../audit.ts";
 import { checkEvents, type UsageEvent, type UsageEventInput } from "./events.ts";
 import { col, dbInstant, jsonRows, rowsParam, withRetries } from "./sql.ts";
+import { execute, query, runAsync, runSync, type Plan, type Sql } from "../plan.ts";
 
 export interface IngestResult {
   /** Events written for the first time. */
@@ -29,7 +30,7 @@ export interface IngestOptions {
 }
 
 /** A Prisma client or an interactive transaction: both run raw SQL. */
-export type Sql = Pick<Db, "$queryRawUnsafe" | "$executeRawUnsafe">;
+export type { Sql };
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** Generous: CLI batches may exceed the API's 5,000 and PostgreSQL may queue behind overlapping batches. */
@@ -50,17 +51,25 @@ export async function ingestCheckedEvents(db: Db, dialect: Dialect, events: read
   const unique = [...byId.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
   if (unique.length === 0) return { accepted: 0, duplicates: events.length };
 
+  const audit = options.audit;
+  const auditEntry = (result: IngestResult) => ({ action: "usage.ingest", targetType: "UsageEvent", after: { events: events.length, ...result } });
+  const writer = dialect === "sqlite" ? sqliteWriter(db) : undefined;
+  if (writer) {
+    // SQLite: the batch and its audit entry as one synchronous transaction on the raw writer.
+    return withRetries(() =>
+      writer.transaction((connection) => {
+        const accepted = runSync(connection, writeEventsPlan(dialect, unique, now));
+        const result = { accepted, duplicates: events.length - accepted };
+        if (audit) runSync(connection, auditPlan(audit.caller, audit.requestId, auditEntry(result), now));
+        return result;
+      }),
+    );
+  }
   return withRetries(() =>
     db.$transaction(async (tx: Tx) => {
       const accepted = await writeEvents(tx, dialect, unique, now);
       const result = { accepted, duplicates: events.length - accepted };
-      if (options.audit) {
-        await recordAudit(tx, options.audit.caller, options.audit.requestId, {
-          action: "usage.ingest",
-          targetType: "UsageEvent",
-          after: { events: events.length, ...result },
-        });
-      }
+      if (audit) await recordAudit(tx, audit.caller, audit.requestId, auditEntry(result));
       return result;
     }, TRANSACTION_OPTIONS),
   );
@@ -68,13 +77,17 @@ export async function ingestCheckedEvents(db: Db, dialect: Dialect, events: read
 
 /** The writes of one batch (distinct eventIds, sorted), inside the caller's transaction. */
 export async function writeEvents(tx: Sql, dialect: Dialect, events: readonly UsageEvent[], now: Date): Promise<number> {
-  const userIds = await ensureUsers(tx, dialect, events.map((e) => e.userId), now);
-  const featureIds = await ensureFeatures(tx, dialect, events.map((e) => e.feature), now);
+  return runAsync(tx, writeEventsPlan(dialect, events, now));
+}
+
+function* writeEventsPlan(dialect: Dialect, events: readonly UsageEvent[], now: Date): Plan<number> {
+  const userIds = yield* ensureUsersPlan(dialect, events.map((e) => e.userId), now);
+  const featureIds = yield* ensureFeaturesPlan(dialect, events.map((e) => e.feature), now);
   const received = now.toISOString();
 
   const rows = events.map((e) => [e.eventId, userIds.get(e.userId), featureIds.get(e.feature), e.occurredAt.toISOString(), e.day, e.sessionId, e.properties]);
   const c = (i: number, cast = "") => col(dialect, i, cast);
-  const inserted = await tx.$queryRawUnsafe<{ eventId: string }[]>(
+  const inserted: { eventId: string }[] = yield query(
     `INSERT INTO "UsageEvent" ("eventId", "userId", "featureId", "occurredAt", "day", "sessionId", "properties", "receivedAt")
      SELECT ${c(0)}, ${c(1)}, ${c(2)}, ${instantCol(dialect, 3)}, ${c(4, "int")}, ${c(5)}, ${c(6, "jsonb")}, ${instantParam(dialect, 2)}
      FROM ${jsonRows(dialect)} WHERE true
@@ -85,8 +98,7 @@ export async function writeEvents(tx: Sql, dialect: Dialect, events: readonly Us
   if (inserted.length === 0) return 0;
 
   const fresh = new Set(inserted.map((r) => r.eventId));
-  await addToRollups(
-    tx,
+  yield* addToRollupsPlan(
     dialect,
     events
       .filter((e) => fresh.has(e.eventId))
@@ -112,7 +124,7 @@ export interface RollupEvent {
 }
 
 /** Adds newly inserted events to UsageDaily, UserDay, UsageSession and User.lastActiveAt. */
-async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEvent[]) {
+function* addToRollupsPlan(dialect: Dialect, events: readonly RollupEvent[]): Plan<void> {
   const SEP = "\u0000";
   const c = (i: number, cast = "") => col(dialect, i, cast);
   // Sessions: one UsageSession row per (user, day, session, feature) and one with featureId ""
@@ -129,7 +141,7 @@ async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEv
       const [u, d, s, f] = k.split(SEP);
       return [u, Number(d), s, f];
     });
-    const rows = await tx.$queryRawUnsafe<{ userId: string; day: number | bigint; featureId: string }[]>(
+    const rows: { userId: string; day: number | bigint; featureId: string }[] = yield query(
       `INSERT INTO "UsageSession" ("userId", "day", "sessionId", "featureId")
        SELECT ${c(0)}, ${c(1, "int")}, ${c(2)}, ${c(3)} FROM ${jsonRows(dialect)} WHERE true
        ON CONFLICT ("userId", "day", "sessionId", "featureId") DO NOTHING RETURNING "userId", "day", "featureId"`,
@@ -157,7 +169,7 @@ async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEv
     const [u, d, f] = k.split(SEP);
     return [u, Number(d), f, daily.get(k)!, newSessions.get(k) ?? 0];
   });
-  await tx.$executeRawUnsafe(
+  yield execute(
     `INSERT INTO "UsageDaily" ("userId", "day", "featureId", "events", "sessions")
      SELECT ${c(0)}, ${c(1, "int")}, ${c(2)}, ${c(3, "int")}, ${c(4, "int")} FROM ${jsonRows(dialect)} WHERE true
      ON CONFLICT ("userId", "day", "featureId") DO UPDATE SET
@@ -169,7 +181,7 @@ async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEv
     const [u, d] = k.split(SEP);
     return [u, Number(d), userDay.get(k)!, newSessions.get(k) ?? 0];
   });
-  await tx.$executeRawUnsafe(
+  yield execute(
     `INSERT INTO "UserDay" ("userId", "day", "events", "sessions")
      SELECT ${c(0)}, ${c(1, "int")}, ${c(2, "int")}, ${c(3, "int")} FROM ${jsonRows(dialect)} WHERE true
      ON CONFLICT ("userId", "day") DO UPDATE SET
@@ -177,14 +189,18 @@ async function addToRollups(tx: Sql, dialect: Dialect, events: readonly RollupEv
     rowsParam(dayRows),
   );
 
-  await advanceLastActive(tx, dialect, lastActive);
+  yield* advanceLastActivePlan(dialect, lastActive);
 }
 
 /** Moves User.lastActiveAt forward (never back) to the latest instant seen per user id. */
 export async function advanceLastActive(tx: Sql, dialect: Dialect, latest: ReadonlyMap<string, Date>) {
+  await runAsync(tx, advanceLastActivePlan(dialect, latest));
+}
+
+function* advanceLastActivePlan(dialect: Dialect, latest: ReadonlyMap<string, Date>): Plan<void> {
   if (latest.size === 0) return;
   const rows = [...latest.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, t]) => [id, t.toISOString()]);
-  await tx.$executeRawUnsafe(
+  yield execute(
     `WITH v("id", "t") AS (SELECT ${col(dialect, 0)}, ${instantCol(dialect, 1)} FROM ${jsonRows(dialect)})
      UPDATE "User" SET "lastActiveAt" = v."t" FROM v
      WHERE "User"."id" = v."id" AND ("User"."lastActiveAt" IS NULL OR "User"."lastActiveAt" < v."t")`,
@@ -194,8 +210,12 @@ export async function advanceLastActive(tx: Sql, dialect: Dialect, latest: Reado
 
 /** externalId -> User.id, creating unknown people (first seen now). */
 export async function ensureUsers(tx: Sql, dialect: Dialect, externalIds: readonly string[], now: Date) {
+  return runAsync(tx, ensureUsersPlan(dialect, externalIds, now));
+}
+
+function ensureUsersPlan(dialect: Dialect, externalIds: readonly string[], now: Date) {
   const at = instantCol(dialect, 2);
-  return ensureKeys(tx, dialect, externalIds, now, {
+  return ensureKeysPlan(externalIds, now, {
     select: `SELECT "id", "externalId" AS "key" FROM "User" WHERE "externalId" IN (SELECT ${col(dialect, 0)} FROM ${jsonRows(dialect)})`,
     insert: `INSERT INTO "User" ("id", "externalId", "firstSeenAt", "createdAt", "updatedAt")
              SELECT ${col(dialect, 1)}, ${col(dialect, 0)}, ${at}, ${at}, ${at} FROM ${jsonRows(dialect)} WHERE true
@@ -205,7 +225,11 @@ export async function ensureUsers(tx: Sql, dialect: Dialect, externalIds: readon
 
 /** feature key -> Feature.id, creating unknown features (named after their key, not advanced). */
 export async function ensureFeatures(tx: Sql, dialect: Dialect, keys: readonly string[], now: Date) {
-  return ensureKeys(tx, dialect, keys, now, {
+  return runAsync(tx, ensureFeaturesPlan(dialect, keys, now));
+}
+
+function ensureFeaturesPlan(dialect: Dialect, keys: readonly string[], now: Date) {
+  return ensureKeysPlan(keys, now, {
     select: `SELECT "id", "key" FROM "Feature" WHERE "key" IN (SELECT ${col(dialect, 0)} FROM ${jsonRows(dialect)})`,
     insert: `INSERT INTO "Feature" ("id", "key", "name", "createdAt")
              SELECT ${col(dialect, 1)}, ${col(dialect, 0)}, ${col(dialect, 0)}, ${instantCol(dialect, 2)} FROM ${jsonRows(dialect)} WHERE true
@@ -214,21 +238,21 @@ export async function ensureFeatures(tx: Sql, dialect: Dialect, keys: readonly s
 }
 
 /** Statements over JSON rows [key, newId, nowIso]. */
-async function ensureKeys(tx: Sql, dialect: Dialect, keys: readonly string[], now: Date, sql: { select: string; insert: string }) {
+function* ensureKeysPlan(keys: readonly string[], now: Date, sql: { select: string; insert: string }): Plan<Map<string, string>> {
   const wanted = [...new Set(keys)].sort();
   const ids = new Map<string, string>();
-  const lookup = async (list: readonly string[]) => {
-    const rows = await tx.$queryRawUnsafe<{ id: string; key: string }[]>(sql.select, rowsParam(list.map((k) => [k])));
+  function* lookup(list: readonly string[]): Plan<void> {
+    const rows: { id: string; key: string }[] = yield query(sql.select, rowsParam(list.map((k) => [k])));
     for (const r of rows) ids.set(r.key, r.id);
-  };
+  }
   // Known keys are the common case: one read, and writes only for the new ones.
-  await lookup(wanted);
+  yield* lookup(wanted);
   const missing = wanted.filter((k) => !ids.has(k));
   if (missing.length > 0) {
     const at = now.toISOString();
-    await tx.$executeRawUnsafe(sql.insert, rowsParam(missing.map((k) => [k, randomUUID(), at])));
+    yield execute(sql.insert, rowsParam(missing.map((k) => [k, randomUUID(), at])));
     // A concurrent batch may have created some of them first: read back whichever row won.
-    await lookup(missing);
+    yield* lookup(missing);
   }
   return ids;
 }
