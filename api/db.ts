@@ -7,7 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import BetterSqlite3 from "better-sqlite3";
 import { PrismaClient as SqliteClient } from "./gen/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./gen/postgres/client.ts";
-import { CACHE_SIZE, gateTransactions, openWriter, WriteGate, type SqliteWriter } from "./sqlite-writer.ts";
+import { CONNECTION_PRAGMAS, gateTransactions, openWriter, WriteGate, type SqliteWriter } from "./sqlite-writer.ts";
 
 export type Db = SqliteClient;
 export type Dialect = "sqlite" | "postgres";
@@ -55,7 +55,7 @@ export async function openDatabase(url: string): Promise<Database> {
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  await db.$executeRawUnsafe(`PRAGMA cache_size = ${CACHE_SIZE}`);
+  for (const pragma of CONNECTION_PRAGMAS) await db.$queryRawUnsafe(`PRAGMA ${pragma}`);
   const reader = openReader(db, path);
   const writer = openWriter(path, gate);
   writers.set(db, writer);

@@ -86,7 +86,7 @@ export function openWriter(path: string, gate: WriteGate): SqliteWriter {
   const connection = new BetterSqlite3(path, { fileMustExist: true, timeout: 0 });
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
-  connection.pragma(`cache_size = ${CACHE_SIZE}`);
+  for (const pragma of CONNECTION_PRAGMAS) connection.pragma(pragma);
   return {
     async transaction(write) {
       const release = await gate.acquire();
@@ -109,7 +109,12 @@ export function openWriter(path: string, gate: WriteGate): SqliteWriter {
 }
 
 /**
- * Page cache per connection, in KiB (negative) as SQLite takes it: 64 MiB instead of the 2 MiB
- * default, so a batch's index pages stay in memory between batches. Only what is used is allocated.
+ * Set on every SQLite connection that writes (Prisma's and the raw writer):
+ * - a 64 MiB page cache instead of 2 MiB, so a batch's index pages stay in memory between
+ *   batches (only what is used is allocated);
+ * - a checkpoint once the WAL holds 16,384 pages (64 MiB at 4 KiB) instead of 1,000: a batch of
+ *   5,000 events dirties thousands of index pages, so the default copied the WAL back into the
+ *   database after every batch; less often, a page changed by several batches is copied once
+ *   (measured: +14% ingest throughput). The cost is a WAL file of up to ~64 MiB on disk.
  */
-export const CACHE_SIZE = -65_536;
+export const CONNECTION_PRAGMAS = ["cache_size = -65536", "wal_autocheckpoint = 16384"];

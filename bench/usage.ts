@@ -90,9 +90,10 @@ export async function ingestThroughGraphql(databaseUrl: string, events: BenchEve
 /**
  * The baseline: better-sqlite3 with prepared statements, one transaction per batch, the same
  * writes (users and features on first sight, events by eventId, sessions, UsageDaily, UserDay,
- * lastActiveAt), counting only events it inserted.
+ * lastActiveAt), counting only events it inserted. With `eventsOnly`, the idempotent event rows
+ * alone: a floor that shows what the rollups and sessions cost.
  */
-export function ingestRawSqlite(path: string, events: BenchEvent[], batchSize = 5000): Rate {
+export function ingestRawSqlite(path: string, events: BenchEvent[], batchSize = 5000, { eventsOnly = false } = {}): Rate {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
@@ -123,7 +124,7 @@ export function ingestRawSqlite(path: string, events: BenchEvent[], batchSize = 
       }
       const at = new Date(e.occurredAt);
       const day = dayOf(at);
-      if (insertEvent.run(e.eventId, u, f, iso(at), day, e.sessionId, now).changes === 0) continue;
+      if (insertEvent.run(e.eventId, u, f, iso(at), day, e.sessionId, now).changes === 0 || eventsOnly) continue;
       const featureSession = insertSession.run(u, day, e.sessionId, f).changes;
       const daySession = insertSession.run(u, day, e.sessionId, "").changes;
       upsertDaily.run(u, day, f, featureSession);
