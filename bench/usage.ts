@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import { loadConfig } from "../api/config.ts";
 import { openDatabase, type Database as Db } from "../api/db.ts";
 import { migrate } from "../api/migrate.ts";
+import { CONNECTION_PRAGMAS } from "../api/sqlite-writer.ts";
 import { startServer } from "../api/server.ts";
 import { dayOf } from "../api/domain/days.ts";
 import { engagementSeries, powerUserCurve } from "../api/domain/usage/metrics.ts";
@@ -97,6 +98,8 @@ export function ingestRawSqlite(path: string, events: BenchEvent[], batchSize = 
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  // The same page cache and checkpoint interval as the product's connections.
+  for (const pragma of CONNECTION_PRAGMAS) db.pragma(pragma);
   const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
   const insertUser = db.prepare(`INSERT INTO "User" ("id", "externalId", "firstSeenAt", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?) ON CONFLICT ("externalId") DO NOTHING`);
   const userId = db.prepare(`SELECT "id" FROM "User" WHERE "externalId" = ?`).pluck();
