@@ -190,3 +190,55 @@ describe("badges, titles, member cards and the recognition feed", () => {
     expect(adminFeed.data.recognitionFeed.edges).toHaveLength(1);
   });
 });
+
+describe("rule badges when points go down", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  it("revokes a rule badge when a rejected contribution takes the person below its rule, and gives it back once they meet it again", async () => {
+    const MODERATE = `mutation ($input: ModerateContributionInput!) { moderateContribution(input: $input) { __typename } }`;
+    await app.gql(CREATE, { input: { slug: "fifty", name: "Fifty points", rule: { points: { gte: 50 } } } }, "admin");
+    const hand = await app.gql(CREATE, { input: { slug: "thanks", name: "Thanks" } }, "admin");
+    const talk = await record(app, "lapse", "TALK", 60);
+    const handed = await app.gql(
+      `mutation ($input: AwardBadgeInput!) { awardBadge(input: $input) { __typename } }`,
+      { input: { badgeId: hand.data.createBadge.badge.id, userId: "lapse", reason: "Helped at the meetup" } },
+      "admin",
+    );
+    expect(handed.data.awardBadge.__typename).toBe("AwardBadgePayload");
+    const held = () => app.db.badgeAward.findFirst({ where: { badge: { slug: "fifty" }, user: { externalId: "lapse" } } });
+    expect((await held())?.revokedAt).toBeNull();
+
+    const rejected = await app.gql(MODERATE, { input: { id: talk.data.recordContribution.contribution.id, decision: "REJECT", reason: "Counted twice" } }, "admin");
+    expect(rejected.data.moderateContribution.__typename).toBe("ModerateContributionPayload");
+    const lapsed = await held();
+    expect(lapsed?.revokedAt).not.toBeNull();
+    expect(lapsed?.revokedReason).toMatch(/^Rule no longer met: contribution .* was rejected$/);
+    expect(await app.db.auditLog.count({ where: { action: "badge.revoke", targetId: lapsed!.id } })).toBe(1);
+    const feed = await app.gql(FEED, {});
+    expect(feed.data.recognitionFeed.edges.filter((e: any) => e.node.badge?.name === "Fifty points" && e.node.user.displayName === "lapse")).toHaveLength(0);
+    // A badge given by hand is not the rule's to take.
+    expect(await app.db.badgeAward.count({ where: { badge: { slug: "thanks" }, user: { externalId: "lapse" }, revokedAt: null } })).toBe(1);
+
+    await record(app, "lapse", "DEMO", 55);
+    const back = await held();
+    expect(back?.revokedAt).toBeNull();
+    expect(back?.revokedReason).toBeNull();
+  });
+
+  it("keeps a rule badge revoked by hand revoked, whatever the person earns later", async () => {
+    const badge = await app.gql(CREATE, { input: { slug: "sixty", name: "Sixty points", rule: { points: { gte: 60 } } } }, "admin");
+    await record(app, "sticky", "TALK", 70);
+    await app.gql(
+      `mutation ($input: RevokeBadgeInput!) { revokeBadge(input: $input) { __typename } }`,
+      { input: { badgeId: badge.data.createBadge.badge.id, userId: "sticky", reason: "Points came from a test account" } },
+      "admin",
+    );
+    await record(app, "sticky", "TALK", 70);
+    const award = await app.db.badgeAward.findFirst({ where: { badge: { slug: "sixty" }, user: { externalId: "sticky" } } });
+    expect(award?.revokedReason).toBe("Points came from a test account");
+  });
+});

@@ -114,6 +114,9 @@ async function announceAward(tx: Tx, badge: Badge, award: { id: string; userId: 
   });
 }
 
+/** Why a rule's award was taken back; such an award is one the rule gives again once it holds. */
+export const RULE_LAPSED = "Rule no longer met";
+
 /** Re-check every rule badge that could apply to this user (workspace badges and the program's). */
 export async function evaluateRuleBadges(tx: Tx, dialect: Dialect, userId: string, programId: string | null) {
   const badges = await tx.badge.findMany({
@@ -121,19 +124,56 @@ export async function evaluateRuleBadges(tx: Tx, dialect: Dialect, userId: strin
       archivedAt: null,
       NOT: { rule: { equals: Prisma.DbNull } },
       OR: [{ programId: null }, ...(programId ? [{ programId }] : [])],
-      awards: { none: { userId } },
+      // No award held, and none revoked by hand (a hand revocation sticks).
+      awards: { none: { userId, OR: [{ revokedAt: null }, { NOT: { revokedReason: { startsWith: RULE_LAPSED } } }] } },
     },
   });
   const awarded = [];
   for (const badge of badges) {
     const rule = ruleOf(badge);
     if (!rule || !(await meetsStoredRule(tx, dialect, badge, rule, userId))) continue;
-    const award = await insertAward(tx, dialect, badge.id, userId, "Rule met", null);
+    const award = (await insertAward(tx, dialect, badge.id, userId, "Rule met", null)) ?? (await reinstateLapsedAward(tx, badge.id, userId));
     if (!award) continue;
     await announceAward(tx, badge, award);
     awarded.push(award);
   }
   return awarded;
+}
+
+async function reinstateLapsedAward(tx: Tx, badgeId: string, userId: string) {
+  const { count } = await tx.badgeAward.updateMany({
+    where: { badgeId, userId, revokedAt: { not: null }, revokedReason: { startsWith: RULE_LAPSED } },
+    data: { revokedAt: null, revokedReason: null, reason: "Rule met", awardedAt: new Date() },
+  });
+  return count === 0 ? null : tx.badgeAward.findUniqueOrThrow({ where: { badgeId_userId: { badgeId, userId } } });
+}
+
+/**
+ * After a person's points or approved contributions went down (a rejected contribution's
+ * reversal), threshold badges their rule gave them and they no longer meet are revoked, audited.
+ * Hand awards stay. Criteria badges stay too: their usage windows move every day, and the award
+ * records having met them (the badges.evaluate job only ever adds).
+ */
+export async function revokeLapsedRuleBadges(tx: Tx, w: WriteContext, userId: string, programId: string | null, why: string) {
+  const awards = await tx.badgeAward.findMany({
+    where: {
+      userId,
+      revokedAt: null,
+      awardedBy: null,
+      badge: { archivedAt: null, NOT: { rule: { equals: Prisma.DbNull } }, OR: [{ programId: null }, ...(programId ? [{ programId }] : [])] },
+    },
+    include: { badge: true },
+  });
+  const revoked = [];
+  for (const { badge, ...award } of awards) {
+    const rule = ruleOf(badge);
+    if (!rule || !("threshold" in rule) || (await meetsRule(tx, badge, rule.threshold, userId))) continue;
+    const reason = `${RULE_LAPSED}: ${why}`;
+    const after = await tx.badgeAward.update({ where: { id: award.id }, data: { revokedAt: new Date(), revokedReason: reason } });
+    await recordAudit(tx, w.caller, w.requestId, { action: "badge.revoke", targetType: "BadgeAward", targetId: award.id, before: award, after, reason });
+    revoked.push(after);
+  }
+  return revoked;
 }
 
 /** Everyone who meets a badge's rule now and has no award yet gets one (after creating a badge, or on demand). */

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from "../../errors.ts";
 import { recordAudit } from "../audit.ts";
 import { appendPoints } from "../points.ts";
 import { creditContribution, LEDGER_TX, scopesOf } from "./record.ts";
+import { revokeLapsedRuleBadges } from "./badges.ts";
 import type { Changed, WriteContext } from "./shared.ts";
 
 export type Decision = "APPROVE" | "REJECT";
@@ -45,6 +46,7 @@ export async function moderateContribution(
         contributionId: contribution.id,
         note: input.reason ?? null,
       });
+      await revokeLapsedRuleBadges(tx, w, contribution.userId, contribution.programId, `contribution ${contribution.externalId ?? contribution.id} was rejected`);
       changed = true;
     }
     await recordAudit(tx, w.caller, w.requestId, {
