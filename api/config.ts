@@ -1,5 +1,7 @@
 // Environment, read once. Nothing here talks to the network or the database.
 import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 export interface Config {
   port: number;
@@ -10,8 +12,10 @@ export interface Config {
   identitySecret: string;
   allowedOrigins: string[];
   production: boolean;
-  /** Secrets generated for this run (development only), printed once at start. */
+  /** Secrets generated because the environment has none (development only), printed at start. */
   generatedSecrets: string[];
+  /** Where generated secrets are kept so tokens survive restarts (null: generated for this run only). */
+  devSecretsFile: string | null;
   usageRetentionDays: number;
   security: SecurityConfig;
 }
@@ -32,10 +36,14 @@ export interface SecurityConfig {
 }
 
 export const DEFAULT_DATABASE_URL = "file:./data/pu.db";
+export const DEFAULT_DEV_SECRETS_FILE = "./data/dev-secrets.json";
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
   const generatedSecrets: string[] = [];
+  // Kept beside the embedded database by default (or where DEV_SECRETS_FILE says), never in production.
+  const devSecretsFile = production ? null : env.DEV_SECRETS_FILE || (env.DATABASE_URL ? null : DEFAULT_DEV_SECRETS_FILE);
+  const kept = devSecretsFile ? readDevSecrets(devSecretsFile) : {};
   const secret = (name: "ADMIN_SECRET" | "IDENTITY_SECRET") => {
     const value = env[name];
     if (value) {
@@ -44,7 +52,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (production) throw new Error(`${name} must be set when NODE_ENV=production`);
     generatedSecrets.push(name);
-    return randomBytes(24).toString("base64url");
+    const known = kept[name];
+    if (typeof known === "string" && known.length >= 16) return known;
+    const fresh = randomBytes(24).toString("base64url");
+    kept[name] = fresh;
+    if (devSecretsFile) writeDevSecrets(devSecretsFile, kept);
+    return fresh;
   };
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
   if (!/^(file:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
@@ -64,9 +77,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     production,
     generatedSecrets,
+    devSecretsFile: generatedSecrets.length > 0 ? devSecretsFile : null,
     usageRetentionDays: Number(env.USAGE_RETENTION_DAYS ?? 90),
     security: loadSecurityConfig(env, production),
   };
+}
+
+function readDevSecrets(path: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {}; // absent or unreadable: generate new ones
+  }
+}
+
+function writeDevSecrets(path: string, secrets: Record<string, unknown>) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
 }
 
 function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

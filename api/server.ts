@@ -98,7 +98,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://localhost:${port}`;
   log(`Power-user platform on ${url}  (GraphiQL ${url}/graphql, examples ${url}/examples/, ${database.dialect})`);
   for (const name of config.generatedSecrets) {
-    log(`${name} was not set; generated for this run: ${name === "ADMIN_SECRET" ? config.adminSecret : config.identitySecret}`);
+    const where = config.devSecretsFile ? `kept in ${config.devSecretsFile}` : "for this run";
+    log(`${name} was not set; generated (${where}): ${name === "ADMIN_SECRET" ? config.adminSecret : config.identitySecret}`);
   }
 
   let closing: Promise<void> | undefined;
