@@ -22,6 +22,7 @@ import {
 import { hasFeatureAccess, invalidateFeatureAccess, usersWithAccess } from "../domain/cohorts/access.ts";
 import { kickWebhookDelivery } from "../domain/webhooks/delivery.ts";
 import { externalIdSchema } from "./users.ts";
+import { coalescedRefresh } from "./live.ts";
 import type { Cohort, Enrollment } from "../gen/sqlite/client.ts";
 
 export const CohortModeEnum = builder.enumType("CohortMode", {
@@ -421,3 +422,19 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+// ---------- live updates ----------
+
+builder.subscriptionField("cohortChanged", (t) =>
+  t.field({
+    type: CohortRef,
+    nullable: true,
+    description:
+      "The cohort now, then again whenever its seats, waitlist or settings change (server-sent events), so a sign-up page shows seats left live. Null once it no longer exists.",
+    skipTypeScopes: true,
+    authScopes: { public: true },
+    args: { id: t.arg.globalID({ for: CohortRef }) },
+    subscribe: (_root, args, ctx) => coalescedRefresh(() => ({ value: args.id.id, changes: ctx.pubsub.subscribe("cohort.changed", args.id.id) })),
+    resolve: (id, _args, ctx) => ctx.db.cohort.findUnique({ where: { id } }),
+  }),
+);

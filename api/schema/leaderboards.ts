@@ -2,11 +2,11 @@
 import { z } from "zod";
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionNode } from "graphql";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
-import { Repeater } from "graphql-yoga";
 import { builder, MAX_PAGE_SIZE } from "../builder.ts";
 import { leaderboardCount, leaderboardPage, leaderboardPosition, type LeaderboardRow, type LeaderboardQuery } from "../domain/leaderboard.ts";
 import { getSetting } from "../domain/settings.ts";
 import { UserRef } from "./users.ts";
+import { coalescedRefresh } from "./live.ts";
 import type { Context } from "../context.ts";
 import { WORKSPACE_SCOPE } from "../domain/points.ts";
 
@@ -136,8 +136,6 @@ builder.queryField("leaderboard", (t) =>
   ),
 );
 
-const LIVE_BOARD_COALESCE_MS = 250;
-
 builder.subscriptionField("leaderboardChanged", (t) =>
   t.field({
     type: [LeaderboardEntry],
@@ -152,26 +150,11 @@ builder.subscriptionField("leaderboardChanged", (t) =>
       period: t.arg({ type: LeaderboardPeriod, required: false, defaultValue: "ALL_TIME" }),
       first: t.arg.int({ required: false, defaultValue: 10, validate: z.number().int().min(1).max(MAX_PAGE_SIZE) }),
     },
-    // A burst of writes (a bulk import) becomes one refresh per LIVE_BOARD_COALESCE_MS, so a
-    // wall screen costs one board query per interval, not one per contribution.
+    // Team boards live in the workspace scope: any workspace change may move them.
     subscribe: (_root, args, ctx) =>
-      new Repeater<{ scope: string }>(async (push, stop) => {
+      coalescedRefresh(async () => {
         const scope = (await boardProgramId(ctx, args)) ?? WORKSPACE_SCOPE;
-        const changes = ctx.pubsub.subscribe("leaderboard.changed");
-        let timer: NodeJS.Timeout | null = null;
-        void stop.then(() => {
-          if (timer) clearTimeout(timer);
-          void changes.return?.();
-        });
-        void push({ scope });
-        // Team boards live in the workspace scope: any workspace change may move them.
-        for await (const change of changes) {
-          if (change.scope !== scope || timer) continue;
-          timer = setTimeout(() => {
-            timer = null;
-            void push({ scope });
-          }, LIVE_BOARD_COALESCE_MS);
-        }
+        return { value: { scope }, changes: ctx.pubsub.subscribe("leaderboard.changed"), relevant: (change) => change.scope === scope };
       }),
     resolve: async (_change, args, ctx) => {
       const page = await leaderboardPage(ctx.db, ctx.dialect, {

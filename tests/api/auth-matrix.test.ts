@@ -1,4 +1,4 @@
-// The auth matrix, generated from the built schema: every Query and Mutation field x every
+// The auth matrix, generated from the built schema: every Query, Mutation and Subscription field x every
 // kind of caller is allowed or denied exactly as its declared authScopes say. Fields added by
 // any branch are covered without listing them here. The expected outcome is computed by an
 // independent reading of the declaration (field.extensions.pothosOptions); the actual one by
@@ -23,6 +23,7 @@ import {
 import { schema } from "../../api/schema/index.ts";
 import { createContext, type Caller, type Context } from "../../api/context.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { subscribe } from "../helpers/sse.ts";
 import { apiKey } from "../helpers/security.ts";
 import { API_KEY_SCOPES } from "../../api/auth/api-keys.ts";
 
@@ -141,7 +142,7 @@ function typeString(type: GraphQLArgument["type"]): string {
   return type.toString();
 }
 
-function operationFor(kind: "query" | "mutation", field: GraphQLField<unknown, unknown>) {
+function operationFor(kind: "query" | "mutation" | "subscription", field: GraphQLField<unknown, unknown>) {
   const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   const variables: Record<string, unknown> = {};
   for (const arg of required) variables[arg.name] = sampleInput(arg.name, arg.type, arg.extensions as Record<string, any>);
@@ -157,10 +158,22 @@ function operationFor(kind: "query" | "mutation", field: GraphQLField<unknown, u
 
 // ---------- the matrix ----------
 
-const roots: { kind: "query" | "mutation"; type: GraphQLObjectType }[] = [
+const roots: { kind: "query" | "mutation" | "subscription"; type: GraphQLObjectType }[] = [
   { kind: "query", type: schema.getQueryType()! },
   { kind: "mutation", type: schema.getMutationType()! },
+  { kind: "subscription", type: schema.getSubscriptionType()! },
 ];
+
+/** A subscription's first event over server-sent events stands for its outcome (scopes are checked on subscribe). */
+async function firstEvent(app: TestApp, query: string, variables: Record<string, unknown>, bearer: string | undefined) {
+  const stream = await subscribe(app.url, query, variables, bearer ? { authorization: `Bearer ${bearer}` } : {});
+  try {
+    const event = await Promise.race([stream.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no event for ${query}`)), 5000))]);
+    return { status: stream.status, data: event.data, errors: event.errors as any[] | undefined };
+  } finally {
+    stream.close();
+  }
+}
 
 describe("auth matrix (generated from the schema)", () => {
   let app: TestApp;
@@ -206,7 +219,7 @@ describe("auth matrix (generated from the schema)", () => {
           const expected =
             (options.skipTypeScopes ? true : await declaredAllows(typeScopes, c.caller, ctx, args)) &&
             (await declaredAllows(options.authScopes, c.caller, ctx, args));
-          const result = await app.gql(query, variables, await c.bearer());
+          const result = kind === "subscription" ? await firstEvent(app, query, variables, await c.bearer()) : await app.gql(query, variables, await c.bearer());
           const authError = result.errors?.find((e) => ["UNAUTHENTICATED", "FORBIDDEN"].includes(e.extensions?.code) && e.path?.[0] === field.name);
           const requestError = result.status >= 400 && !result.data;
           if (requestError) mismatches.push(`${c.name}: request refused before authorization: ${JSON.stringify(result.errors)}`);
@@ -220,7 +233,8 @@ describe("auth matrix (generated from the schema)", () => {
   }
 
   it("denies every admin-only root field to anonymous callers (no field left open by accident)", () => {
-    const open = [...Object.values(schema.getQueryType()!.getFields()), ...Object.values(schema.getMutationType()!.getFields())]
+    const open = roots
+      .flatMap((r) => Object.values(r.type.getFields()))
       .filter((f) => (f.extensions as any)?.pothosOptions?.skipTypeScopes && (f.extensions as any)?.pothosOptions?.authScopes === undefined)
       .map((f) => f.name);
     expect(open, "fields that skip the root type's admin-only scope must declare their own").toEqual([]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { subscribe } from "../helpers/sse.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 
 const CREATE = /* GraphQL */ `
@@ -54,6 +55,24 @@ describe("cohorts", () => {
     expect(again.enrollment.id).toBe(w1.enrollment.id);
     const seen = await app.gql(COHORT, { id: c.id }, await app.memberToken("a4"));
     expect(seen.data.cohort).toMatchObject({ seatsLeft: 0, acceptedCount: 2, waitlistLength: 2, myEnrollment: { status: "WAITLISTED", waitlistPosition: 2 } });
+  });
+
+  it("pushes a cohort's seats and waitlist live over server-sent events as people join and leave", async () => {
+    const c = await cohort({ featureKey: "live-seats", capacity: 1 });
+    const stream = await subscribe(app.url, `subscription ($id: ID!) { cohortChanged(id: $id) { id seatsLeft acceptedCount waitlistLength } }`, { id: c.id });
+    try {
+      expect(stream.status).toBe(200);
+      expect((await stream.next()).data.cohortChanged).toEqual({ id: c.id, seatsLeft: 1, acceptedCount: 0, waitlistLength: 0 });
+      await join(c.id, "live-1");
+      expect((await stream.next()).data.cohortChanged).toMatchObject({ seatsLeft: 0, acceptedCount: 1, waitlistLength: 0 });
+      await join(c.id, "live-2");
+      expect((await stream.next()).data.cohortChanged).toMatchObject({ seatsLeft: 0, acceptedCount: 1, waitlistLength: 1 });
+      // Leaving hands the seat to the head of the waitlist.
+      await app.gql(LEAVE, { id: c.id }, await app.memberToken("live-1"));
+      expect((await stream.next()).data.cohortChanged).toMatchObject({ seatsLeft: 0, acceptedCount: 1, waitlistLength: 0 });
+    } finally {
+      stream.close();
+    }
   });
 
   it("shows public fields anonymously with no myEnrollment, and refuses anonymous joins", async () => {

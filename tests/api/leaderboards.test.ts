@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { subscribe } from "../helpers/sse.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { leaderboardPage, leaderboardPosition } from "../../api/domain/leaderboard.ts";
 import type { Period } from "../../api/domain/periods.ts";
@@ -123,33 +124,10 @@ describe("leaderboards", () => {
   it("pushes the top entries over server-sent events when points change", async () => {
     await app.db.user.createMany({ data: [{ externalId: "live-a", team: "Live" }, { externalId: "live-b", team: "Live" }] });
     await record(app, "live-a", 10, "2026-02-01T10:00:00Z");
-    const controller = new AbortController();
-    const response = await fetch(`${app.url}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ query: `subscription { leaderboardChanged(team: "Live", first: 3) { rank points user { externalId } } }` }),
-      signal: controller.signal,
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    async function nextEvent(): Promise<any> {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split("\n").find((l) => l.startsWith("data:"));
-          if (block.includes("event: next") && data) return JSON.parse(data.slice(5));
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buffer += decoder.decode(value, { stream: true });
-      }
-    }
+    const stream = await subscribe(app.url, `subscription { leaderboardChanged(team: "Live", first: 3) { rank points user { externalId } } }`);
+    expect(stream.status).toBe(200);
+    expect(stream.contentType).toMatch(/text\/event-stream/);
+    const nextEvent = stream.next;
     try {
       const initial = await nextEvent();
       expect(initial.data.leaderboardChanged).toEqual([{ rank: 1, points: 10, user: { externalId: "live-a" } }]);
@@ -170,7 +148,7 @@ describe("leaderboards", () => {
       expect(latest.data.leaderboardChanged[0]).toEqual({ rank: 1, points: 90, user: { externalId: "live-a" } });
       expect(events).toBeLessThan(8);
     } finally {
-      controller.abort();
+      stream.close();
     }
   });
 });
