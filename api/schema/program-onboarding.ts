@@ -3,8 +3,7 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { completeOnboardingStep, createOnboardingStep, onboardingProgress } from "../domain/programs/onboarding.ts";
-import { canSeeProgram } from "../domain/programs/programs.ts";
-import { idOf, ProgramRef, programVisibleById, visibleProgram } from "./programs.ts";
+import { idOf, myProgramView, ProgramRef, programVisibleById } from "./programs.ts";
 import type { OnboardingStep, Program } from "../gen/sqlite/client.ts";
 
 export const OnboardingStepRef = builder.prismaNode("OnboardingStep", {
@@ -57,13 +56,7 @@ builder.queryField("onboarding", (t) =>
     skipTypeScopes: true,
     authScopes: { member: true },
     args: { program: t.arg.string({ required: false, validate: z.string().max(100) }), programId: t.arg.globalID({ required: false }) },
-    resolve: async (_root, args, ctx) => {
-      const program = await visibleProgram(ctx, args).catch(() => null);
-      if (!program || !canSeeProgram(ctx.caller, program)) return null;
-      const me = await ctx.currentUser();
-      const progress = await onboardingProgress(ctx.db, program.id, me.id);
-      return progress ? { program, ...progress } : null;
-    },
+    resolve: (_root, args, ctx) => myProgramView(ctx, args, (programId, userId) => onboardingProgress(ctx.db, programId, userId)),
   }),
 );
 

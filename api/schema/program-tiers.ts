@@ -3,10 +3,9 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { createTier, evaluateTiers, tierProgress, updateTier } from "../domain/programs/tiers.ts";
-import { canSeeProgram } from "../domain/programs/programs.ts";
 import type { ConditionResult } from "../domain/criteria/index.ts";
 import { CriteriaConditionRef, CriteriaInput, ConditionResultRef, criteriaFromArgs, conditionsOfStored, type CriteriaInputShape } from "./criteria.ts";
-import { idOf, ProgramRef, programVisibleById, visibleProgram } from "./programs.ts";
+import { idOf, myProgramView, ProgramRef, programVisibleById } from "./programs.ts";
 import { MembershipRef } from "./program-members.ts";
 import type { Membership, Program, Tier } from "../gen/sqlite/client.ts";
 
@@ -154,12 +153,6 @@ builder.queryField("tierProgress", (t) =>
     skipTypeScopes: true,
     authScopes: { member: true },
     args: { program: t.arg.string({ required: false, validate: z.string().max(100) }), programId: t.arg.globalID({ required: false }) },
-    resolve: async (_root, args, ctx) => {
-      const program = await visibleProgram(ctx, args).catch(() => null);
-      if (!program || !canSeeProgram(ctx.caller, program)) return null;
-      const me = await ctx.currentUser();
-      const progress = await tierProgress(ctx.db, ctx.dialect, program.id, me.id);
-      return progress ? { program, ...progress } : null;
-    },
+    resolve: (_root, args, ctx) => myProgramView(ctx, args, (programId, userId) => tierProgress(ctx.db, ctx.dialect, programId, userId)),
   }),
 );

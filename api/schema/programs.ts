@@ -45,6 +45,19 @@ export async function visibleProgram(ctx: Context, args: { programId?: { typenam
   return program;
 }
 
+/** The signed-in member's own view of a program (by slug or id): null when the program is unknown or hidden from them, or `read` finds nothing (not a member). */
+export async function myProgramView<T extends object>(
+  ctx: Context,
+  args: Parameters<typeof visibleProgram>[1],
+  read: (programId: string, userId: string) => Promise<T | null>,
+) {
+  const program = await visibleProgram(ctx, args).catch(() => null);
+  if (!program) return null;
+  const me = await ctx.currentUser();
+  const view = await read(program.id, me.id);
+  return view ? { program, ...view } : null;
+}
+
 /** Tiers and steps are visible where their program is; one lookup per program and request. */
 export function programVisibleById(ctx: Context, programId: string) {
   const cache = (programVisibility.get(ctx) ?? new Map<string, Promise<boolean>>());

@@ -3,7 +3,8 @@
 // real intranet. Pages load the bundle from the API; the host signs member tokens.
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { createTestApp, IDENTITY_SECRET, type TestApp } from "./app.ts";
-import { sharedBrowser } from "./browser.ts";
+import { afterAll, beforeAll } from "vitest";
+import { closeBrowser, sharedBrowser } from "./browser.ts";
 import { seedDemo } from "../../api/demo/seed.ts";
 import { startHostServer } from "../../examples/host/server.ts";
 import { buildWidgets } from "../../widgets/build.ts";
@@ -16,6 +17,27 @@ export interface WidgetEnv {
   /** Opens an example page on the host origin; console errors are collected in `errors`. */
   open(path: string, options?: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark" }): Promise<{ page: Page; errors: string[] }>;
   close(): Promise<void>;
+}
+
+/**
+ * The environment for the enclosing describe block: opened before its first test, closed (with
+ * the browser) after its last. Use the returned object like the environment itself.
+ */
+export function useWidgetEnv(): WidgetEnv {
+  let env: WidgetEnv | undefined;
+  beforeAll(async () => {
+    env = await widgetEnv();
+  });
+  afterAll(async () => {
+    await env?.close();
+    await closeBrowser();
+  });
+  return new Proxy({} as WidgetEnv, {
+    get(_target, property) {
+      if (!env) throw new Error("the widget environment is not open yet (use it inside tests or hooks)");
+      return Reflect.get(env, property);
+    },
+  });
 }
 
 export async function widgetEnv(): Promise<WidgetEnv> {

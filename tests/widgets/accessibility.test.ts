@@ -1,20 +1,13 @@
 // Accessibility across the example pages: axe-core (serious and critical), colour schemes,
 // reduced motion and visible keyboard focus.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeBrowser, seriousAxeViolations } from "../helpers/browser.ts";
-import { shadowText, widgetEnv, type WidgetEnv } from "../helpers/widgets.ts";
+import { describe, expect, it } from "vitest";
+import { seriousAxeViolations } from "../helpers/browser.ts";
+import { shadowText, useWidgetEnv } from "../helpers/widgets.ts";
 
 const PAGES = ["intranet.html", "in-product.html", "dashboard.html"];
 
 describe("widget accessibility in Chromium", () => {
-  let env: WidgetEnv;
-  beforeAll(async () => {
-    env = await widgetEnv();
-  });
-  afterAll(async () => {
-    await env?.close();
-    await closeBrowser();
-  });
+  const env = useWidgetEnv();
 
   async function settled(path: string, colorScheme: "light" | "dark") {
     const opened = await env.open(path, { colorScheme });

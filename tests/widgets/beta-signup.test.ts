@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeBrowser } from "../helpers/browser.ts";
-import { shadowText, widgetEnv, type WidgetEnv } from "../helpers/widgets.ts";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { shadowText, useWidgetEnv } from "../helpers/widgets.ts";
 
 const COHORT = "demo-cohort-ai-assistant";
 
 describe("<pu-beta-signup> in Chromium", () => {
-  let env: WidgetEnv;
+  const env = useWidgetEnv();
   /** Demo users with no enrolment in the beta, one per test. */
   let free: string[];
   beforeAll(async () => {
-    env = await widgetEnv();
     const enrolled = new Set((await env.app.db.enrollment.findMany({ where: { cohortId: COHORT } })).map((e) => e.userId));
     free = (await env.app.db.user.findMany({ orderBy: { externalId: "desc" } })).filter((u) => !enrolled.has(u.id)).map((u) => u.externalId);
   });
   beforeEach(async () => {
     await env.app.db.cohort.update({ where: { id: COHORT }, data: { capacity: 25, eligibility: null as never } });
-  });
-  afterAll(async () => {
-    await env?.close();
-    await closeBrowser();
   });
 
   it("shows the seats left, joins with a click, then leaves, telling the host page each time", async () => {

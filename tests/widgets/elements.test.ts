@@ -1,17 +1,9 @@
 // The other elements on the example pages, each against the real API on the demo workspace.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeBrowser } from "../helpers/browser.ts";
-import { shadowText, widgetEnv, type WidgetEnv } from "../helpers/widgets.ts";
+import { describe, expect, it } from "vitest";
+import { shadowText, useWidgetEnv } from "../helpers/widgets.ts";
 
 describe("badge, recognition feed, story, tier progress and power curve in Chromium", () => {
-  let env: WidgetEnv;
-  beforeAll(async () => {
-    env = await widgetEnv();
-  });
-  afterAll(async () => {
-    await env?.close();
-    await closeBrowser();
-  });
+  const env = useWidgetEnv();
 
   it("<pu-badge> shows a named member's title, tier and badges, and the signed-in member's own card", async () => {
     const card = (await env.app.gql(`{ memberCard(userId: "demo-user-001") { user { displayName } title points tier { name } badges { name } } }`)).data.memberCard;

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeBrowser } from "../helpers/browser.ts";
-import { shadowText, widgetEnv, type WidgetEnv } from "../helpers/widgets.ts";
+import { describe, expect, it } from "vitest";
+import { shadowText, useWidgetEnv } from "../helpers/widgets.ts";
 
 describe("<pu-feedback-form> in Chromium", () => {
-  let env: WidgetEnv;
-  beforeAll(async () => {
-    env = await widgetEnv();
-  });
-  afterAll(async () => {
-    await env?.close();
-    await closeBrowser();
-  });
+  const env = useWidgetEnv();
 
   it("submits feedback for the beta's feature and links to follow it", async () => {
     const { page } = await env.open("in-product.html?user=demo-user-077");

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeBrowser } from "../helpers/browser.ts";
-import { shadowText, widgetEnv, type WidgetEnv } from "../helpers/widgets.ts";
+import { describe, expect, it } from "vitest";
+import { shadowText, useWidgetEnv } from "../helpers/widgets.ts";
 
 const BOARD = `query ($first: Int, $period: LeaderboardPeriod, $program: String) { leaderboard(first: $first, period: $period, program: $program) {
   edges { node { rank points user { externalId displayName } } } } }`;
 
 describe("<pu-leaderboard> in Chromium", () => {
-  let env: WidgetEnv;
-  beforeAll(async () => {
-    env = await widgetEnv();
-  });
-  afterAll(async () => {
-    await env?.close();
-    await closeBrowser();
-  });
+  const env = useWidgetEnv();
 
   it("renders the demo board on a page of another origin with only the script tag and the element", async () => {
     const { page } = await env.open("intranet.html");

@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { Prisma } from "../../db.ts";
 import type { Badge, ContributionKind } from "../../gen/sqlite/client.ts";
-import type { Caller } from "../../context.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import { recordAudit } from "../audit.ts";
 import { emitEvent } from "../events.ts";
