@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import BetterSqlite3 from "better-sqlite3";
 import { PrismaClient as SqliteClient } from "./gen/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./gen/postgres/client.ts";
+import { openPostgresWriter, type PostgresWriter } from "./postgres-writer.ts";
 import { CONNECTION_PRAGMAS, gateTransactions, openWriter, WriteGate, type SqliteWriter } from "./sqlite-writer.ts";
 
 export type Db = SqliteClient;
@@ -42,7 +43,17 @@ export async function openDatabase(url: string): Promise<Database> {
     const adapter = new PrismaPg({ connectionString: url, max: 20 });
     const db = new PostgresClient({ adapter }) as unknown as Db;
     await db.$connect();
-    return { db, dialect: "postgres", close: () => db.$disconnect() };
+    const writer = openPostgresWriter(url);
+    pgWriters.set(db, writer);
+    return {
+      db,
+      dialect: "postgres",
+      close: async () => {
+        pgWriters.delete(db);
+        await writer.close();
+        await db.$disconnect();
+      },
+    };
   }
   const path = sqlitePath(url);
   mkdirSync(dirname(path), { recursive: true });
@@ -115,4 +126,11 @@ const writers = new WeakMap<object, SqliteWriter>();
  */
 export function sqliteWriter(db: Db): SqliteWriter | undefined {
   return writers.get(db);
+}
+
+const pgWriters = new WeakMap<object, PostgresWriter>();
+
+/** The pg pool beside a PostgreSQL client (undefined on SQLite), for hot write paths (see postgres-writer.ts). */
+export function postgresWriter(db: Db): PostgresWriter | undefined {
+  return pgWriters.get(db);
 }

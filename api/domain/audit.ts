@@ -1,7 +1,7 @@
 // Audit log: who did what to which object, with before/after and a reason.
 import type { Caller } from "../context.ts";
 import { randomUUID } from "node:crypto";
-import { sqlTime, type Db } from "../db.ts";
+import { sqlTime, type Db, type Dialect } from "../db.ts";
 import { execute, type Plan } from "./plan.ts";
 
 type Tx = Pick<Db, "auditLog">;
@@ -32,14 +32,19 @@ export async function recordAudit(tx: Tx, caller: Caller, requestId: string | un
 }
 
 /**
- * The same entry as a SQLite statement, for transactions run on the raw writer (sqlite-writer.ts).
- * Columns are written in Prisma's SQLite forms: JSON text and "+00:00" instants.
+ * The same entry as one SQL statement, for transactions run beside Prisma (sqlite-writer.ts,
+ * postgres-writer.ts). Columns are written as Prisma writes them: JSON, and UTC instants (on
+ * SQLite ISO text with "+00:00").
  */
-export function* auditPlan(caller: Caller, requestId: string | undefined, entry: AuditEntry, now: Date): Plan<void> {
+export function* auditPlan(dialect: Dialect, caller: Caller, requestId: string | undefined, entry: AuditEntry, now: Date): Plan<void> {
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  const values =
+    dialect === "sqlite"
+      ? "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+      : "$1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11::timestamptz AT TIME ZONE 'UTC'";
   yield execute(
     `INSERT INTO "AuditLog" ("id", "actorKind", "actorId", "action", "targetType", "targetId", "before", "after", "reason", "requestId", "createdAt")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (${values})`,
     randomUUID(),
     caller.kind === "integrator" ? "integrator" : caller.kind,
     caller.actor ?? null,
@@ -50,7 +55,7 @@ export function* auditPlan(caller: Caller, requestId: string | undefined, entry:
     json(entry.after),
     entry.reason ?? null,
     requestId ?? null,
-    sqlTime("sqlite", now),
+    dialect === "sqlite" ? sqlTime("sqlite", now) : now.toISOString(),
   );
 }
 

@@ -6,6 +6,7 @@
 // 5,000 events. Run synchronously on one connection, a whole batch is one uninterrupted
 // BEGIN IMMEDIATE ... COMMIT with no await inside, so no other request's statement can interleave.
 import type BetterSqlite3 from "better-sqlite3";
+import type pg from "pg";
 import type { Db } from "../db.ts";
 
 export interface Step {
@@ -28,6 +29,17 @@ export async function runAsync<T>(tx: Sql, plan: Plan<T>): Promise<T> {
   while (!step.done) {
     const { sql, args, rows } = step.value;
     step = plan.next(rows ? await tx.$queryRawUnsafe(sql, ...args) : await tx.$executeRawUnsafe(sql, ...args));
+  }
+  return step.value;
+}
+
+/** Runs the plan on a pg connection (the caller owns the transaction): statements and parameters as written. */
+export async function runPg<T>(client: pg.PoolClient, plan: Plan<T>): Promise<T> {
+  let step = plan.next();
+  while (!step.done) {
+    const { sql, args, rows } = step.value;
+    const result = await client.query(sql, args);
+    step = plan.next(rows ? result.rows : (result.rowCount ?? 0));
   }
   return step.value;
 }

@@ -9,12 +9,12 @@
 // nothing, so it counts nothing. Keys are written in sorted order so overlapping batches on
 // PostgreSQL take their locks in the same order (deadlocks are retried anyway).
 import { randomUUID } from "node:crypto";
-import { sqliteWriter, type Db, type Dialect } from "../../db.ts";
+import { postgresWriter, sqliteWriter, type Db, type Dialect } from "../../db.ts";
 import type { Caller } from "../../context.ts";
 import { auditPlan, recordAudit } from "../audit.ts";
 import { checkEvents, type UsageEvent, type UsageEventInput } from "./events.ts";
 import { col, dbInstant, jsonRows, rowsParam, withRetries } from "./sql.ts";
-import { execute, query, runAsync, runSync, type Plan, type Sql } from "../plan.ts";
+import { execute, query, runAsync, runPg, runSync, type Plan, type Sql } from "../plan.ts";
 
 export interface IngestResult {
   /** Events written for the first time. */
@@ -60,7 +60,19 @@ export async function ingestCheckedEvents(db: Db, dialect: Dialect, events: read
       writer.transaction((connection) => {
         const accepted = runSync(connection, writeEventsPlan(dialect, unique, now));
         const result = { accepted, duplicates: events.length - accepted };
-        if (audit) runSync(connection, auditPlan(audit.caller, audit.requestId, auditEntry(result), now));
+        if (audit) runSync(connection, auditPlan(dialect, audit.caller, audit.requestId, auditEntry(result), now));
+        return result;
+      }),
+    );
+  }
+  const pool = dialect === "postgres" ? postgresWriter(db) : undefined;
+  if (pool) {
+    // PostgreSQL: the same plan on the pg pool beside Prisma.
+    return withRetries(() =>
+      pool.transaction(async (client) => {
+        const accepted = await runPg(client, writeEventsPlan(dialect, unique, now));
+        const result = { accepted, duplicates: events.length - accepted };
+        if (audit) await runPg(client, auditPlan(dialect, audit.caller, audit.requestId, auditEntry(result), now));
         return result;
       }),
     );
