@@ -50,6 +50,38 @@ describe("leaderboard response cache", () => {
     expect(nameOf(other, "ann")).toBe("Written behind the cache's back");
   });
 
+  it("keeps the response's headers on a hit: content type per Accept, request id, CORS", async () => {
+    const post = (accept: string) =>
+      fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept, origin: "http://allowed.example", "x-request-id": `req-${accept.length}` },
+        body: JSON.stringify({ query: BOARD, variables: { first: 2 } }),
+      });
+    for (const accept of ["application/graphql-response+json", "application/json"]) {
+      const miss = await post(accept);
+      const missBody = await miss.text();
+      log.length = 0;
+      const hit = await post(accept);
+      expect(log.at(-1)?.cache).toBe("hit");
+      expect(hit.status).toBe(200);
+      expect(hit.headers.get("content-type")).toBe(miss.headers.get("content-type"));
+      expect(hit.headers.get("content-type")).toContain(accept);
+      expect(hit.headers.get("x-request-id")).toBe(`req-${accept.length}`);
+      expect(hit.headers.get("access-control-allow-origin")).toBe("http://allowed.example");
+      expect(await hit.text()).toBe(missBody);
+    }
+  });
+
+  it("answers GET requests from the cache too", async () => {
+    const url = `${app.url}/graphql?query=${encodeURIComponent(BOARD)}&variables=${encodeURIComponent(JSON.stringify({ first: 3 }))}`;
+    const first = await (await fetch(url, { headers: { accept: "application/json" } })).json();
+    expect(first.data.leaderboard.edges).toHaveLength(3);
+    log.length = 0;
+    const again = await (await fetch(url, { headers: { accept: "application/json" } })).json();
+    expect(again).toEqual(first);
+    expect(log.at(-1)).toMatchObject({ method: "GET", operationName: "Board", cache: "hit" });
+  });
+
   it("is fresh on the very next read after a rename through the API", async () => {
     await app.gql(BOARD, { first: 10 });
     await app.gql(UPSERT, { input: { externalId: "ann", displayName: "Ann Again" } }, "admin");
@@ -124,6 +156,17 @@ describe("leaderboard response cache bounds", () => {
     vi.useRealTimers();
   });
   afterAll(() => app?.close());
+
+  it("counts answers from the cache against the rate limit", async () => {
+    const limited = await createTestApp({ LEADERBOARD_CACHE_TTL_MS: "60000", RATE_LIMIT_ANONYMOUS: "3" });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await limited.gql(BOARD, { first: 10 })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
 
   it("is off with LEADERBOARD_CACHE_TTL_MS=0", async () => {
     const off = await createTestApp({ LEADERBOARD_CACHE_TTL_MS: "0" });
