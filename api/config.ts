@@ -17,6 +17,8 @@ export interface Config {
   /** Where generated secrets are kept so tokens survive restarts (null: generated for this run only). */
   devSecretsFile: string | null;
   usageRetentionDays: number;
+  /** LEADERBOARD_CACHE_TTL_MS: how long a cached board answer may be served (0 turns the cache off; api/cache/board-cache.ts). */
+  leaderboardCacheTtlMs: number;
   security: SecurityConfig;
 }
 
@@ -79,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     generatedSecrets,
     devSecretsFile: generatedSecrets.length > 0 ? devSecretsFile : null,
     usageRetentionDays: Number(env.USAGE_RETENTION_DAYS ?? 90),
+    // Writes through this server drop the cache at once; the TTL bounds what it cannot see
+    // (other replicas, scripts writing to the database).
+    leaderboardCacheTtlMs: count(env, "LEADERBOARD_CACHE_TTL_MS", 5000),
     security: loadSecurityConfig(env, production),
   };
 }

@@ -40,11 +40,15 @@ function unauthenticated(message: string): GraphQLError {
   });
 }
 
-function sameSecret(a: string, b: string) {
+const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
+// The configured secret's hash, computed once rather than on every request.
+let secretHash: { secret: string; hash: Buffer } | null = null;
+
+function sameSecret(bearer: string, secret: string) {
   // Hash first so the comparison takes the same time whatever the lengths.
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
+  if (secretHash?.secret !== secret) secretHash = { secret, hash: sha256(secret) };
+  return timingSafeEqual(sha256(bearer), secretHash.hash);
 }
 
 export async function resolveCaller(services: Services, authorization: string | null): Promise<Caller> {

@@ -5,6 +5,7 @@ import { createContext, type Context, type Services } from "./context.ts";
 import { exampleOperations } from "./graphiql-examples.ts";
 import { securityPlugins, maskErrorKeepingOriginal, type SecurityOptions } from "./security/index.ts";
 import { requestState } from "./security/request-state.ts";
+import { boardCachePlugin } from "./cache/board-cache.ts";
 
 export type App = YogaServerInstance<{ remoteAddress?: string }, Context>;
 
@@ -15,7 +16,8 @@ export function createApp(services: Services, options: SecurityOptions = {}): Ap
   const security = securityPlugins(services, options);
   return createYoga<{ remoteAddress?: string }, Context>({
     schema,
-    plugins: security.plugins,
+    // The board cache after the security plugins: it answers only requests they let through.
+    plugins: [...security.plugins, boardCachePlugin(services, schema)],
     graphqlEndpoint: "/graphql",
     landingPage: false,
     // One operation per request: a JSON array body is refused (400), so cost limits and rate

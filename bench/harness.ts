@@ -27,15 +27,21 @@ export async function timeMs(fn: () => unknown): Promise<number> {
   return performance.now() - start;
 }
 
-/** Alternates product and baseline `rounds` times after one warm-up each; returns median milliseconds. */
+/**
+ * Alternates product and baseline `rounds` times after `warmup` calls each (default one);
+ * returns median milliseconds.
+ */
 export async function compareTimes(
   meta: Omit<Comparison, "productMedian" | "baselineMedian" | "ratio" | "unit">,
   rounds: number,
   product: () => unknown,
   baseline: () => unknown,
+  warmup = 1,
 ): Promise<Comparison> {
-  await product();
-  await baseline();
+  for (let i = 0; i < warmup; i++) {
+    await product();
+    await baseline();
+  }
   const p: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < rounds; i++) {

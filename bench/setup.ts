@@ -14,13 +14,17 @@ import { signIdentityToken } from "../api/auth/tokens.ts";
 export const ADMIN = "bench-admin-secret-0123456789";
 export const IDENTITY = "bench-identity-secret-0123456789";
 
+type Gql = <T = any>(query: string, variables?: Record<string, unknown>, bearer?: string) => Promise<T>;
+
 export interface BenchDb {
   url: string;
   database: Database;
   app: App;
+  /** Another app on the same database, its settings changed by `env` (e.g. the board cache off). */
+  otherApp(env: Record<string, string>): { app: App; gql: Gql };
   /** Raw better-sqlite3 handle on the same file (SQLite only), for baselines. */
   raw?: BetterSqlite3.Database;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, bearer?: string): Promise<T>;
+  gql: Gql;
   memberToken(externalId: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -38,9 +42,12 @@ export function tempSqliteUrl(name: string) {
 
 export async function openBench(url: string, { migrate = true } = {}): Promise<BenchDb> {
   if (migrate) migrateUrl(url);
-  const config = loadConfig({ DATABASE_URL: url, ADMIN_SECRET: ADMIN, IDENTITY_SECRET: IDENTITY } as NodeJS.ProcessEnv);
+  const configWith = (extra: Record<string, string>) =>
+    loadConfig({ DATABASE_URL: url, ADMIN_SECRET: ADMIN, IDENTITY_SECRET: IDENTITY, ...extra } as NodeJS.ProcessEnv);
   const database = await openDatabase(url);
-  const app = createApp({ db: database.db, dialect: database.dialect, config, pubsub: createAppPubSub() });
+  const pubsub = createAppPubSub();
+  const app = createApp({ db: database.db, dialect: database.dialect, config: configWith({}), pubsub });
+  const others: App[] = [];
   const raw = database.dialect === "sqlite" ? new BetterSqlite3(url.replace(/^file:/, "")) : undefined;
   raw?.pragma("journal_mode = WAL");
   raw?.pragma("synchronous = NORMAL");
@@ -49,22 +56,33 @@ export async function openBench(url: string, { migrate = true } = {}): Promise<B
     database,
     app,
     raw,
-    async gql(query, variables, bearer = ADMIN) {
-      const res = await app.fetch("http://bench/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-      if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors[0]!.message}`);
-      return body.data;
+    otherApp(extra) {
+      const other = createApp({ db: database.db, dialect: database.dialect, config: configWith(extra), pubsub });
+      others.push(other);
+      return { app: other, gql: gqlThrough(other) };
     },
+    gql: gqlThrough(app),
     memberToken: (externalId) => signIdentityToken({ externalId }, IDENTITY, "1h"),
     async close() {
       raw?.close();
+      for (const other of others) await other.dispose();
       await app.dispose();
       await database.close();
     },
+  };
+}
+
+/** A GraphQL POST through `app.fetch` (no port), as the admin unless `bearer` says otherwise. */
+export function gqlThrough(app: { fetch: App["fetch"] }): Gql {
+  return async (query, variables, bearer = ADMIN) => {
+    const res = await app.fetch("http://bench/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
+    if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors[0]!.message}`);
+    return body.data;
   };
 }
 

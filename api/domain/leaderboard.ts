@@ -28,6 +28,8 @@ export interface LeaderboardRow {
   lastEarnedAt: Date;
   /** The person's row, read in the board's own statement (so a page costs one query, not one per row). */
   user?: User;
+  /** `user` carries everything the request's User selection needs (api/schema/leaderboards.ts plans it once per page). */
+  planned?: boolean;
 }
 
 type RawRow = { userId: string; points: number | bigint; lastEarnedAt: Date | string };

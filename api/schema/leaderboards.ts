@@ -1,7 +1,8 @@
 // Leaderboards: top people by points over a period, for the workspace, a program or a team.
 import { z } from "zod";
-import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionNode } from "graphql";
+import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionNode } from "graphql";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
+import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder, MAX_PAGE_SIZE } from "../builder.ts";
 import { leaderboardCount, leaderboardPage, leaderboardPosition, type LeaderboardRow, type LeaderboardQuery } from "../domain/leaderboard.ts";
 import { getSetting } from "../domain/settings.ts";
@@ -22,14 +23,20 @@ export const LeaderboardEntry = builder.objectRef<LeaderboardRow>("LeaderboardEn
     rank: t.exposeInt("rank", { description: "Ties share a rank: 1, 2, 2, 4." }),
     points: t.exposeInt("points"),
     lastEarnedAt: t.expose("lastEarnedAt", { type: "DateTime", description: "When the total was reached; breaks ties." }),
-    // A Prisma-aware field: the User fields' own selections (displayName masking...) are loaded
-    // in the same query, and Prisma batches the page's findUnique calls into one statement.
-    user: t.prismaField({
-      type: "User",
-      // The board's statement already read the person's row (every scalar column): unless the
-      // selection asks for relations (badges, manager...), answer from it with no query at all.
-      resolve: (query, row, _args, ctx) =>
-        row.user && scalarOnly(query) ? row.user : ctx.db.user.findUniqueOrThrow({ ...query, where: { id: row.userId } }),
+    // The board's statement already read the person's row (every scalar column). On a page the
+    // board's resolver planned the people's selection once for all rows (see `planPeople`); a row
+    // from anywhere else (myPosition, the live board) is planned here, as a prismaField would.
+    user: t.field({
+      type: UserRef,
+      // Not async: on a page every row answers at once, and 50 promises cost the executor more
+      // than the rows themselves.
+      resolve: (row, _args, ctx, info) => {
+        if (row.user && row.planned) return row.user;
+        return (async () => {
+          const query = await queryFromInfo({ context: ctx, info, awaitSelections: true });
+          return row.user && scalarOnly(query) ? row.user : ctx.db.user.findUniqueOrThrow({ ...query, where: { id: row.userId } });
+        })();
+      },
     }),
   }),
 });
@@ -38,6 +45,25 @@ export const LeaderboardEntry = builder.objectRef<LeaderboardRow>("LeaderboardEn
 function scalarOnly(query: { include?: object; select?: object }) {
   if (query.select) return false;
   return !query.include || Object.keys(query.include).length === 0;
+}
+
+/**
+ * The page's people planned once for the whole list: plugin-prisma records the User selection
+ * under `edges.node.user`, so every row's User fields answer from the row. A prismaField would
+ * plan the same selection again for each of the 50 rows (a fifth of an uncached request). When
+ * the selection asks for relations (badges, manager...), the page's people are loaded with them
+ * in one query.
+ */
+async function planPeople(ctx: Context, info: GraphQLResolveInfo, rows: LeaderboardRow[]): Promise<LeaderboardRow[]> {
+  if (rows.length === 0) return rows;
+  const query = await queryFromInfo({ context: ctx, info, typeName: "User", paths: [["edges", "node", "user"]], awaitSelections: true });
+  if (scalarOnly(query)) return rows.map((row) => ({ ...row, planned: true }));
+  const people = await ctx.db.user.findMany({ ...query, where: { id: { in: rows.map((r) => r.userId) } } });
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return rows.map((row) => {
+    const person = byId.get(row.userId);
+    return person ? { ...row, user: person, planned: true } : row;
+  });
 }
 
 /** Connection fields answered without the page's rows. */
@@ -106,7 +132,7 @@ builder.queryField("leaderboard", (t) =>
         const connection = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, async ({ offset, limit }) => {
           if (!needsPage) return [];
           const page = await leaderboardPage(ctx.db, ctx.dialect, { ...board, offset, limit });
-          return page.rows;
+          return planPeople(ctx, info, page.rows);
         });
         return { ...connection, board };
       },

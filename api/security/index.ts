@@ -186,6 +186,7 @@ export function securityPlugins(services: Services, options: SecurityOptions = {
         status,
         errorCount: state.errorCount,
         ...(state.rejectedBy ? { rejectedBy: state.rejectedBy } : {}),
+        ...(state.cacheHit ? { cache: "hit" } : {}),
         ...(state.internalErrors.length ? { internalErrors: state.internalErrors } : {}),
       });
     },

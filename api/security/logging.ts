@@ -18,6 +18,8 @@ export interface RequestLogLine {
   status: number;
   errorCount: number;
   rejectedBy?: string;
+  /** "hit" when the board response cache answered (api/cache/board-cache.ts). */
+  cache?: "hit";
   internalErrors?: { message: string; stack?: string; path?: string }[];
 }
 

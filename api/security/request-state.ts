@@ -17,6 +17,8 @@ export interface RequestState {
   /** Unexpected errors, kept for the log line (production masks them in the response). */
   internalErrors: { message: string; stack?: string; path?: string }[];
   rejectedBy?: string;
+  /** Answered from the board response cache (api/cache/board-cache.ts). */
+  cacheHit?: boolean;
 }
 
 const states = new WeakMap<Request, RequestState>();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import BetterSqlite3 from "better-sqlite3";
 import { subscribe } from "../helpers/sse.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { leaderboardPage, leaderboardPosition } from "../../api/domain/leaderboard.ts";
@@ -21,6 +22,13 @@ const BOARD = /* GraphQL */ `
 `;
 
 let seq = 0;
+// Through the API, as the product changes people: a write straight to the database would not
+// tell the board cache (api/cache/board-cache.ts), and the next read could be the cached board.
+async function upsert(app: TestApp, input: Record<string, unknown>) {
+  const r = await app.gql(`mutation ($input: UpsertUserInput!) { upsertUser(input: $input) { __typename } }`, { input }, "admin");
+  expect(r.data.upsertUser.__typename).toBe("UpsertUserPayload");
+}
+
 function record(app: TestApp, userId: string, points: number, occurredAt: string) {
   return app.gql(RECORD, { input: { userId, kind: "ANSWER", points, occurredAt, externalId: `lb-${++seq}` } }, "admin");
 }
@@ -72,7 +80,7 @@ describe("leaderboards", () => {
   });
 
   it("keeps an opted-out member's place but shows an anonymous member to others", async () => {
-    await app.db.user.update({ where: { externalId: "bob" }, data: { showOnLeaderboards: false } });
+    await upsert(app, { externalId: "bob", showOnLeaderboards: false });
     const anon = await app.gql(BOARD, { first: 10 });
     expect(anon.data.leaderboard.edges[1].node).toMatchObject({ rank: 2, user: { displayName: "Anonymous member", isAnonymous: true } });
     expect(anon.data.leaderboard.edges[1].node.user.externalId).toBe("anonymous");
@@ -81,7 +89,7 @@ describe("leaderboards", () => {
     expect(admin.data.leaderboard.edges[1].node.user).toMatchObject({ displayName: "BOB", isAnonymous: false });
     const self = await app.gql(BOARD, { first: 10 }, await app.memberToken("bob"));
     expect(self.data.leaderboard.edges[1].node.user.displayName).toBe("BOB");
-    await app.db.user.update({ where: { externalId: "bob" }, data: { showOnLeaderboards: true } });
+    await upsert(app, { externalId: "bob", showOnLeaderboards: true });
   });
 
   it("drops a reversed contribution from the board", async () => {
@@ -115,10 +123,39 @@ describe("leaderboards", () => {
   });
 
   it("filters by team", async () => {
-    await app.db.user.update({ where: { externalId: "dan" }, data: { team: "Support" } });
-    await app.db.user.update({ where: { externalId: "cat" }, data: { team: "Support" } });
+    await upsert(app, { externalId: "dan", team: "Support" });
+    await upsert(app, { externalId: "cat", team: "Support" });
     const board = await app.gql(BOARD, { team: "Support" });
     expect(board.data.leaderboard.edges.map((e: any) => [e.node.rank, e.node.user.externalId])).toEqual([[1, "cat"], [2, "dan"]]);
+  });
+
+  it("answers relations of the page's people (manager) from one query, whatever the page size", async () => {
+    await upsert(app, { externalId: "ann", managerExternalId: "boss" });
+    await upsert(app, { externalId: "cat", managerExternalId: "boss" });
+    const q = `query ($first: Int) { leaderboard(first: $first) { edges { node { user { externalId manager { externalId } } } } } }`;
+    const board = await app.gql(q, { first: 10 }, "admin");
+    expect(board.errors).toBeUndefined();
+    const managers = Object.fromEntries(board.data.leaderboard.edges.map((e: any) => [e.node.user.externalId, e.node.user.manager?.externalId ?? null]));
+    expect(managers).toMatchObject({ ann: "boss", cat: "boss", bob: null });
+    if (process.env.TEST_DB === "postgres") return; // the statement count below uses the SQLite driver
+    const proto = (BetterSqlite3 as unknown as { prototype: { prepare: (...a: unknown[]) => unknown } }).prototype;
+    const original = proto.prepare;
+    let count = 0;
+    proto.prepare = function (this: unknown, ...args: unknown[]) {
+      count++;
+      return original.apply(this, args);
+    };
+    try {
+      const counts: number[] = [];
+      for (const first of [2, 4, 6]) {
+        count = 0;
+        expect((await app.gql(q, { first }, "admin")).data.leaderboard.edges).toHaveLength(first);
+        counts.push(count);
+      }
+      expect(new Set(counts).size).toBe(1);
+    } finally {
+      proto.prepare = original;
+    }
   });
 
   it("pushes the top entries over server-sent events when points change", async () => {

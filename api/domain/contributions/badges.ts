@@ -14,6 +14,7 @@ import { evaluateCriteria, evaluateCriteriaForUsers, parseCriteria, type Criteri
 import { dayOf } from "../days.ts";
 import { sqlTime, type Db, type Dialect } from "../../db.ts";
 import { registerJob } from "../../jobs.ts";
+import { boardsChanged } from "../board-changes.ts";
 import type { Tx, WriteContext } from "./shared.ts";
 
 export const badgeRuleSchema = z
@@ -318,6 +319,8 @@ export async function evaluateCriteriaBadges(db: Db, dialect: Dialect) {
     if (!isCriteriaJson(badge.rule)) continue;
     awarded += await db.$transaction((tx) => evaluateBadgeForEveryone(tx, dialect, badge), { maxWait: 15_000, timeout: 120_000 });
   }
+  // Titles show on boards; this runs from a job, outside any mutation that would say so.
+  if (awarded > 0) boardsChanged(db);
   return awarded;
 }
 
