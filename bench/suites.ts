@@ -190,7 +190,7 @@ export async function runMixedLoad(seconds: number, bareRps: number | undefined)
       {
         benchmark: "mixed widget workload, 20 connections (SQLite, demo data)",
         size: `${seconds} s, ${r.requests.toLocaleString("en")} requests`,
-        product: "our server",
+        product: "our server (board cache on, the default)",
         baseline: "bare yoga answering a constant (same machine, same run)",
         productMedian: r.requestsPerSecond,
         baselineMedian: bareRps ?? Number.NaN,
