@@ -3,9 +3,11 @@
 import { createSchema, createYoga } from "graphql-yoga";
 import { compareTimes, type Comparison } from "./harness.ts";
 import { gqlThrough, openBench, prng, tempSqliteUrl, type BenchDb } from "./setup.ts";
+import { periodTotalsFromLedgerSql } from "../api/domain/points.ts";
 
 const TOP = /* GraphQL */ `{ leaderboard(period: ALL_TIME, first: 50) { edges { node { rank points user { externalId displayName } } } } }`;
 const MINE = /* GraphQL */ `{ leaderboard(period: ALL_TIME, first: 1) { myPosition { rank points } } }`;
+const YEAR_TOP = /* GraphQL */ `{ leaderboard(period: YEAR, first: 50) { edges { node { rank points user { externalId displayName } } } } }`;
 
 /** users people, `entries` ledger rows, totals maintained as the product maintains them. */
 function fill(bench: BenchDb, users: number, entries: number) {
@@ -31,6 +33,7 @@ function fill(bench: BenchDb, users: number, entries: number) {
       totals.set(user, t);
     }
     for (const [user, t] of totals) insertTotal.run(`u${user}`, t.points, new Date(t.last).toISOString());
+    raw.exec(periodTotalsFromLedgerSql("sqlite"));
   })();
   return totals;
 }
@@ -134,6 +137,28 @@ export async function runLeaderboard(sizes: { users: number; entries: number }[]
           () => baselineTop.all(),
           () => sorted.slice(0, 50).map((r, i) => ({ ...r, rank: i + 1 })),
           WARMUP,
+        ),
+      );
+      // This year's board: maintained period totals vs summing the year's ledger entries, as one
+      // would without them (few rounds: the baseline reads most of the ledger each time).
+      const yearStart = new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1)).toISOString();
+      const baselineYear = raw.prepare(`
+        SELECT y."userId", y."points", u."displayName", u."externalId" FROM (
+          SELECT e."userId", SUM(e."points") AS "points", MAX(e."occurredAt") AS "last" FROM "PointsEntry" e
+          WHERE e."occurredAt" >= ? GROUP BY e."userId") y JOIN "User" u ON u."id" = y."userId"
+        WHERE y."points" > 0 ORDER BY y."points" DESC, y."last" ASC, y."userId" ASC LIMIT 50`);
+      results.push(
+        await compareTimes(
+          {
+            benchmark: "leaderboard top-50 (this year, SQLite)",
+            size,
+            product: "GraphQL leaderboard(period: YEAR, first: 50), response cache off",
+            baseline: "hand-written SQL summing the year's ledger entries",
+            note: "5 rounds; the product reads totals maintained per calendar period",
+          },
+          5,
+          () => uncached.gql(YEAR_TOP),
+          () => baselineYear.all(yearStart),
         ),
       );
       // A member in the middle of the board.

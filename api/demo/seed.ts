@@ -5,6 +5,7 @@
 import type { Db } from "../db.ts";
 import { dayOf } from "../domain/days.ts";
 import { WORKSPACE_SCOPE } from "../domain/points.ts";
+import { periodStart, TOTALLED_PERIODS } from "../domain/periods.ts";
 import { FALLBACK_POINTS } from "../domain/contributions/rules.ts";
 import type { ContributionKind, FeedbackStatus } from "../gen/sqlite/client.ts";
 
@@ -144,12 +145,17 @@ export async function seedDemo(db: Db, { users: userCount = 200, now = new Date(
       const kinds = Object.keys(DEFAULT_POINTS) as ContributionKind[];
       const contributions: { id: string; externalId: string; userId: string; programId: string | null; kind: ContributionKind; points: number; status: "APPROVED" | "PENDING"; title: string; occurredAt: Date }[] = [];
       const totals = new Map<string, { points: number; last: Date }>();
-      const addTotal = (userId: string, scope: string, points: number, when: Date) => {
-        const key = `${userId}|${scope}`;
-        const t = totals.get(key) ?? { points: 0, last: when };
+      const periodTotals = new Map<string, { points: number; last: Date }>();
+      const add = (map: typeof totals, key: string, points: number, when: Date) => {
+        const t = map.get(key) ?? { points: 0, last: when };
         t.points += points;
         if (when > t.last) t.last = when;
-        totals.set(key, t);
+        map.set(key, t);
+      };
+      // The all-time and calendar-period totals that appendPoints would maintain.
+      const addTotal = (userId: string, scope: string, points: number, when: Date) => {
+        add(totals, `${userId}|${scope}`, points, when);
+        for (const period of TOTALLED_PERIODS) add(periodTotals, `${userId}|${scope}|${period}|${dayOf(periodStart(period, when)!)}`, points, when);
       };
       const memberIds = new Set(members.map((m) => m.id));
       let n = 0;
@@ -188,6 +194,11 @@ export async function seedDemo(db: Db, { users: userCount = 200, now = new Date(
           return { userId, scope, points: t.points, lastEarnedAt: t.last };
         }),
       });
+      const periodRows = [...periodTotals].map(([key, t]) => {
+        const [userId, scope, period, start] = key.split("|") as [string, string, string, string];
+        return { userId, scope, period, start: Number(start), points: t.points, lastEarnedAt: t.last };
+      });
+      for (let i = 0; i < periodRows.length; i += 2000) await tx.pointsPeriodTotal.createMany({ data: periodRows.slice(i, i + 2000) });
 
       // Memberships with tiers from their program points.
       for (const [i, m] of members.entries()) {

@@ -1,12 +1,14 @@
-// Leaderboards: all-time boards read the maintained totals; period boards sum the ledger
-// from the period's start. Ties share a rank (1, 2, 2, 4); within a tie the one who
-// reached the total first (earlier last entry) comes first.
+// Leaderboards read maintained totals: PointsTotal for all-time boards, PointsPeriodTotal for
+// the current WEEK, MONTH, QUARTER or YEAR (api/domain/points.ts keeps both current). Ties
+// share a rank (1, 2, 2, 4); within a tie the one who reached the total first (earlier last
+// entry) comes first.
 //
 // Ranks are not computed with a window over the whole board: a page is read in board order
 // (an index range scan for all-time boards), and only its first row's rank costs a query
 // (1 + how many have more points); the rest follow from the order. That keeps a top-50 over
 // 100k people at the cost of the page, not of the board.
-import { Prisma, readRaw, sqlTime, type Db, type Dialect } from "../db.ts";
+import { Prisma, readRaw, type Db, type Dialect } from "../db.ts";
+import { dayOf } from "./days.ts";
 import { periodStart, type Period } from "./periods.ts";
 import { WORKSPACE_SCOPE } from "./points.ts";
 import type { User } from "../gen/sqlite/client.ts";
@@ -45,40 +47,30 @@ function joins(q: Omit<LeaderboardQuery, "offset" | "limit">) {
   return { teamJoin, memberJoin };
 }
 
-/** FROM and WHERE of an all-time board: the maintained totals of its scope. */
-function allTimeFrom(q: Omit<LeaderboardQuery, "offset" | "limit">) {
+/** FROM and WHERE of a board: the maintained totals of its scope (and period), people with points. */
+function totalsFrom(q: Omit<LeaderboardQuery, "offset" | "limit">) {
   const { teamJoin, memberJoin } = joins(q);
-  return Prisma.sql`"PointsTotal" src ${teamJoin} ${memberJoin} WHERE src."scope" = ${q.programId ?? WORKSPACE_SCOPE} AND src."points" > 0`;
-}
-
-/** Rows of the board's source, one per user with points: (userId, points, lastEarnedAt). */
-function boardSource(dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">): Prisma.Sql {
-  const { teamJoin, memberJoin } = joins(q);
+  const scope = q.programId ?? WORKSPACE_SCOPE;
   const start = periodStart(q.period, q.now);
-  if (!start) return Prisma.sql`SELECT src."userId", src."points", src."lastEarnedAt" FROM ${allTimeFrom(q)}`;
-  const programFilter = q.programId ? Prisma.sql`AND e."programId" = ${q.programId}` : Prisma.empty;
-  // On SQLite `+e."userId"` keeps the planner from walking the whole (userId, occurredAt)
-  // index to avoid a sort: the period's range on occurredAt is far smaller than the ledger.
-  const groupKey = dialect === "sqlite" ? Prisma.sql`+e."userId"` : Prisma.sql`e."userId"`;
-  return Prisma.sql`SELECT src."userId", src."points", src."lastEarnedAt" FROM (
-      SELECT e."userId" AS "userId", SUM(e."points") AS "points", MAX(e."occurredAt") AS "lastEarnedAt"
-      FROM "PointsEntry" e WHERE e."occurredAt" >= ${sqlTime(dialect, start)} ${programFilter}
-      GROUP BY ${groupKey}) src ${teamJoin} ${memberJoin}
-    WHERE src."points" > 0`;
+  if (!start) return Prisma.sql`"PointsTotal" src ${teamJoin} ${memberJoin} WHERE src."scope" = ${scope} AND src."points" > 0`;
+  return Prisma.sql`"PointsPeriodTotal" src ${teamJoin} ${memberJoin}
+    WHERE src."scope" = ${scope} AND src."period" = ${q.period} AND src."start" = ${dayOf(start)} AND src."points" > 0`;
 }
 
-/** How many on the board have more points; all-time boards count the totals directly (see leaderboardCount). */
-async function countAbove(db: Db, dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">, points: number) {
-  const query = periodStart(q.period, q.now)
-    ? Prisma.sql`SELECT COUNT(*) AS "above" FROM (${boardSource(dialect, q)}) b WHERE b."points" > ${points}`
-    : Prisma.sql`SELECT COUNT(*) AS "above" FROM ${allTimeFrom(q)} AND src."points" > ${points}`;
-  const [{ above }] = (await db.$queryRaw<{ above: number | bigint }[]>(query)) as [{ above: number | bigint }];
-  return Number(above);
+/** Rows of the board, one per person with points: (userId, points, lastEarnedAt). */
+function boardSource(q: Omit<LeaderboardQuery, "offset" | "limit">): Prisma.Sql {
+  return Prisma.sql`SELECT src."userId", src."points", src."lastEarnedAt" FROM ${totalsFrom(q)}`;
+}
+
+/** How many on the board have more points. */
+async function countAbove(db: Db, q: Omit<LeaderboardQuery, "offset" | "limit">, points: number) {
+  const [row] = await readRaw<{ above: number | bigint }>(db, Prisma.sql`SELECT COUNT(*) AS "above" FROM ${totalsFrom(q)} AND src."points" > ${points}`);
+  return Number(row!.above);
 }
 
 /** One page of a board in rank order. The board's size is a separate query (leaderboardCount), paid only when asked for. */
-export async function leaderboardPage(db: Db, dialect: Dialect, q: LeaderboardQuery) {
-  const source = boardSource(dialect, q);
+export async function leaderboardPage(db: Db, _dialect: Dialect, q: LeaderboardQuery) {
+  const source = boardSource(q);
   // The people of the page are joined after the LIMIT, so only the page's rows are looked up.
   const rows = await readRaw<RawUserRow>(db, Prisma.sql`
     SELECT p."userId", p."points", p."lastEarnedAt", ${userColumns("usr")} FROM (
@@ -92,30 +84,25 @@ export async function leaderboardPage(db: Db, dialect: Dialect, q: LeaderboardQu
     const points = Number(r.points);
     const prev = ranked[i - 1];
     // Competition ranking: a row's rank is 1 + the number of rows with more points.
-    const rank = prev ? (prev.points === points ? prev.rank : q.offset + i + 1) : q.offset === 0 ? 1 : (await countAbove(db, dialect, q, points)) + 1;
+    const rank = prev ? (prev.points === points ? prev.rank : q.offset + i + 1) : q.offset === 0 ? 1 : (await countAbove(db, q, points)) + 1;
     ranked.push({ userId: r.userId, points, rank, lastEarnedAt: new Date(r.lastEarnedAt), user: userFromRow(r) });
   }
   return { rows: ranked };
 }
 
 /** How many people are on the board (with points > 0). */
-export async function leaderboardCount(db: Db, dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">) {
-  // All-time boards count the totals directly: wrapped in a subquery SQLite counts about
-  // twice as slowly, even though the plan reads the same covering index.
-  const source = periodStart(q.period, q.now) ? Prisma.sql`(${boardSource(dialect, q)}) b` : allTimeFrom(q);
-  const [{ total }] = (await db.$queryRaw<{ total: number | bigint }[]>`SELECT COUNT(*) AS "total" FROM ${source}`) as [{ total: number | bigint }];
-  return Number(total);
+export async function leaderboardCount(db: Db, _dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">) {
+  const [row] = await readRaw<{ total: number | bigint }>(db, Prisma.sql`SELECT COUNT(*) AS "total" FROM ${totalsFrom(q)}`);
+  return Number(row!.total);
 }
 
 /** One user's place on a board, or null when they have no points in it. */
-export async function leaderboardPosition(db: Db, dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">, userId: string) {
-  const source = boardSource(dialect, q);
+export async function leaderboardPosition(db: Db, _dialect: Dialect, q: Omit<LeaderboardQuery, "offset" | "limit">, userId: string) {
   // The row and its rank in one statement (a correlated count), not two round trips.
-  const above = periodStart(q.period, q.now)
-    ? Prisma.sql`SELECT COUNT(*) FROM (${source}) b WHERE b."points" > me."points"`
-    : Prisma.sql`SELECT COUNT(*) FROM ${allTimeFrom(q)} AND src."points" > me."points"`;
   const mine = await readRaw<RawRow & { above: number | bigint }>(db, Prisma.sql`
-    SELECT me."userId", me."points", me."lastEarnedAt", (${above}) AS "above" FROM (${source}) me WHERE me."userId" = ${userId}`);
+    SELECT me."userId", me."points", me."lastEarnedAt",
+      (SELECT COUNT(*) FROM ${totalsFrom(q)} AND src."points" > me."points") AS "above"
+    FROM (${boardSource(q)}) me WHERE me."userId" = ${userId}`);
   if (mine.length === 0) return null;
   const me = mine[0]!;
   return { userId: me.userId, points: Number(me.points), rank: Number(me.above) + 1, lastEarnedAt: new Date(me.lastEarnedAt) };

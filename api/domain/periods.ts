@@ -1,6 +1,9 @@
 // Leaderboard periods are calendar periods in UTC: the week starts on Monday.
 export type Period = "WEEK" | "MONTH" | "QUARTER" | "YEAR" | "ALL_TIME";
 
+/** The periods with maintained totals (PointsPeriodTotal); ALL_TIME is PointsTotal. */
+export const TOTALLED_PERIODS = ["WEEK", "MONTH", "QUARTER", "YEAR"] as const;
+
 export function periodStart(period: Period, now: Date = new Date()): Date | null {
   const y = now.getUTCFullYear();
   const m = now.getUTCMonth();

@@ -4,6 +4,7 @@ import { subscribe } from "../helpers/sse.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { leaderboardPage, leaderboardPosition } from "../../api/domain/leaderboard.ts";
 import type { Period } from "../../api/domain/periods.ts";
+import { rebuildPeriodTotals } from "../../api/domain/points.ts";
 
 const RECORD = /* GraphQL */ `
   mutation ($input: RecordContributionInput!) {
@@ -120,6 +121,29 @@ describe("leaderboards", () => {
     expect(pos?.points).toBe(7);
     const next = await leaderboardPage(app.db, app.database.dialect, { period, offset: 0, limit: 100, now: new Date(now.getTime() + 1) });
     expect(next.rows.find((r) => r.userId === internal)).toBeUndefined();
+  });
+
+  it("keeps every period total equal to what the ledger adds up to (the migration's backfill), reversals included", async () => {
+    const MODERATE = `mutation ($input: ModerateContributionInput!) { moderateContribution(input: $input) { __typename } }`;
+    // Sundays and Mondays, month, quarter and year edges, and a reversal dated like its original.
+    const dates = ["2025-12-28T23:59:59.999Z", "2025-12-29T00:00:00.000Z", "2026-03-31T23:59:59.999Z", "2026-04-01T00:00:00.000Z", "2026-01-31T12:00:00Z", "2026-02-01T00:00:00Z"];
+    const ids: string[] = [];
+    for (const [i, at] of dates.entries()) {
+      const r = await record(app, `ledger-${i % 3}`, 10 + i, at);
+      ids.push(r.data.recordContribution.contribution.id);
+    }
+    expect((await app.gql(MODERATE, { input: { id: ids[2], decision: "REJECT", reason: "Duplicate" } }, "admin")).data.moderateContribution.__typename).toBe("ModerateContributionPayload");
+    const snapshot = async () =>
+      (await app.db.pointsPeriodTotal.findMany({ orderBy: [{ userId: "asc" }, { scope: "asc" }, { period: "asc" }, { start: "asc" }] })).map((t) => ({ ...t, lastEarnedAt: t.lastEarnedAt.toISOString() }));
+    const maintained = await snapshot();
+    expect(maintained.length).toBeGreaterThan(0);
+    await rebuildPeriodTotals(app.db, app.database.dialect);
+    expect(await snapshot()).toEqual(maintained);
+    // ledger-2 earned 12 on 2026-03-31 (rejected: reversed in that same week and quarter) and 15 on 2026-02-01.
+    const who = (await app.db.user.findUniqueOrThrow({ where: { externalId: "ledger-2" } })).id;
+    const endOfQ1 = new Date("2026-03-31T23:59:59.999Z");
+    expect((await leaderboardPosition(app.db, app.database.dialect, { period: "QUARTER", now: endOfQ1 }, who))?.points).toBe(15);
+    expect(await leaderboardPosition(app.db, app.database.dialect, { period: "WEEK", now: endOfQ1 }, who)).toBeNull();
   });
 
   it("filters by team", async () => {

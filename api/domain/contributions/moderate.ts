@@ -37,7 +37,7 @@ export async function moderateContribution(
       changed = contribution.points !== 0;
     } else if (before.status === "APPROVED" && before.points !== 0) {
       // Dated like the original so period boards take the points back from the period that got them.
-      await appendPoints(tx, {
+      await appendPoints(tx, w.dialect, {
         userId: contribution.userId,
         points: -contribution.points,
         reason: "REVERSAL",

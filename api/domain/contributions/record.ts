@@ -37,7 +37,7 @@ export function scopesOf(programId: string | null | undefined) {
 /** Credit an approved contribution: a ledger entry, then the badge rules it may have satisfied. */
 export async function creditContribution(tx: Tx, w: WriteContext, c: Contribution) {
   if (c.points !== 0) {
-    await appendPoints(tx, {
+    await appendPoints(tx, w.dialect, {
       userId: c.userId,
       points: c.points,
       reason: "CONTRIBUTION",

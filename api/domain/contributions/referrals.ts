@@ -96,7 +96,7 @@ export async function updateReferralStatus(
     if (referral.status === "CONVERTED") {
       const points = await defaultPoints(tx, "REFERRAL");
       if (points !== 0) {
-        await appendPoints(tx, {
+        await appendPoints(tx, w.dialect, {
           userId: referral.referrerId,
           points,
           reason: "REFERRAL_CONVERSION",
