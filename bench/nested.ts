@@ -1,9 +1,9 @@
 // A nested widget query (members with tier, title, badges and latest contributions): SQL statements
 // per request at three page sizes (must stay flat), and time against plain graphql-js executing the
 // same document over the same data held in memory (the cost of everything but the database).
-import BetterSqlite3 from "better-sqlite3";
 import { buildSchema, execute, parse } from "graphql";
 import { compareTimes, type Comparison } from "./harness.ts";
+import { countStatements } from "../tests/helpers/statements.ts";
 import { openBench, tempSqliteUrl } from "./setup.ts";
 import { seedDemo } from "../api/demo/seed.ts";
 
@@ -27,18 +27,6 @@ const memorySchema = buildSchema(/* GraphQL */ `
   type Badge { name: String }
   type Contribution { title: String, points: Int }
 `);
-
-/** Counts statements the SQLite driver prepares; the adapter prepares one per query it runs. */
-function countStatements() {
-  const proto = (BetterSqlite3 as unknown as { prototype: { prepare: (...a: unknown[]) => unknown } }).prototype;
-  const original = proto.prepare;
-  let count = 0;
-  proto.prepare = function (this: unknown, ...args: unknown[]) {
-    count++;
-    return original.apply(this, args);
-  };
-  return { read: () => count, reset: () => (count = 0), restore: () => (proto.prepare = original) };
-}
 
 export async function runNested(sizes: number[], rounds: number): Promise<Comparison[]> {
   const bench = await openBench(tempSqliteUrl("nested"));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import BetterSqlite3 from "better-sqlite3";
 import { subscribe } from "../helpers/sse.ts";
+import { countStatements } from "../helpers/statements.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { leaderboardPage, leaderboardPosition } from "../../api/domain/leaderboard.ts";
 import type { Period } from "../../api/domain/periods.ts";
@@ -162,23 +162,17 @@ describe("leaderboards", () => {
     const managers = Object.fromEntries(board.data.leaderboard.edges.map((e: any) => [e.node.user.externalId, e.node.user.manager?.externalId ?? null]));
     expect(managers).toMatchObject({ ann: "boss", cat: "boss", bob: null });
     if (process.env.TEST_DB === "postgres") return; // the statement count below uses the SQLite driver
-    const proto = (BetterSqlite3 as unknown as { prototype: { prepare: (...a: unknown[]) => unknown } }).prototype;
-    const original = proto.prepare;
-    let count = 0;
-    proto.prepare = function (this: unknown, ...args: unknown[]) {
-      count++;
-      return original.apply(this, args);
-    };
+    const statements = countStatements();
     try {
       const counts: number[] = [];
       for (const first of [2, 4, 6]) {
-        count = 0;
+        statements.reset();
         expect((await app.gql(q, { first }, "admin")).data.leaderboard.edges).toHaveLength(first);
-        counts.push(count);
+        counts.push(statements.read());
       }
       expect(new Set(counts).size).toBe(1);
     } finally {
-      proto.prepare = original;
+      statements.restore();
     }
   });
 

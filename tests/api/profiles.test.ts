@@ -1,7 +1,7 @@
 // Profile fields on User (badges, recent contributions) and the no-N+1 guarantee for a nested
 // widget query: the number of SQL statements does not grow with the page size.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import BetterSqlite3 from "better-sqlite3";
+import { countStatements } from "../helpers/statements.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { seedDemo } from "../../api/demo/seed.ts";
 
@@ -38,26 +38,20 @@ describe("profiles", () => {
   });
 
   it.skipIf(process.env.TEST_DB === "postgres")("runs the nested members query in the same number of statements at every page size (SQLite driver count)", async () => {
-    const proto = (BetterSqlite3 as unknown as { prototype: { prepare: (...a: unknown[]) => unknown } }).prototype;
-    const original = proto.prepare;
-    let count = 0;
-    proto.prepare = function (this: unknown, ...args: unknown[]) {
-      count++;
-      return original.apply(this, args);
-    };
+    const statements = countStatements();
     try {
       const counts: number[] = [];
       for (const first of [2, 10, 25]) {
-        count = 0;
+        statements.reset();
         const r = await app.gql(nested(first), {}, "admin");
         expect(r.errors).toBeUndefined();
         expect(r.data.program.members.edges.length).toBe(first);
-        counts.push(count);
+        counts.push(statements.read());
       }
       expect(counts[0]).toBeGreaterThan(0);
       expect(new Set(counts).size).toBe(1);
     } finally {
-      proto.prepare = original;
+      statements.restore();
     }
   });
 });
