@@ -113,3 +113,8 @@ async function ensureMember(db: Db, caller: Extract<Caller, { kind: "member" }>)
     create: { externalId: caller.externalId, displayName: caller.name, email: caller.email },
   });
 }
+
+/** Is this row the signed-in member's own? Compares with their User row, which the request already holds. */
+export async function ownsRow(ctx: Pick<Context, "caller" | "currentUser">, userId: string) {
+  return ctx.caller.kind === "member" && (await ctx.currentUser()).id === userId;
+}

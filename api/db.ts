@@ -30,6 +30,11 @@ export function sqlTime(dialect: Dialect, date: Date): Date | string {
   return dialect === "sqlite" ? date.toISOString().replace("Z", "+00:00") : date;
 }
 
+/** A unique index refused the write (Prisma's P2002): usually a concurrent duplicate. */
+export function isUniqueViolation(error: unknown) {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
 export function isPostgresUrl(url: string) {
   return /^postgres(ql)?:\/\//.test(url);
 }
@@ -113,7 +118,7 @@ export async function readRaw<T>(db: Db, query: Prisma.Sql): Promise<T[]> {
     statement = reader.connection.prepare(query.sql);
     reader.statements.set(query.sql, statement);
   }
-  const values = query.values.map((v: unknown) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v));
+  const values = query.values.map((v: unknown) => (v instanceof Date ? sqlTime("sqlite", v) : typeof v === "boolean" ? (v ? 1 : 0) : v));
   return statement.all(...values) as T[];
 }
 

@@ -55,11 +55,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     setHeaders: (res) => res.setHeader("Access-Control-Allow-Origin", "*"),
   });
   // The examples folder is optional (a production image may leave it out).
-  const examples = existsSync(join(root, "examples"))
+  const hasExamples = existsSync(join(root, "examples"));
+  const examples = hasExamples
     ? sirv(join(root, "examples"), { dev: !config.production, extensions: ["html"] })
     : (_req: IncomingMessage, _res: ServerResponse, next: () => void) => next();
   // The examples' host backend (signs demo member tokens): never in production.
-  const host = config.production ? null : await exampleHost(services);
+  const host = config.production || !hasExamples ? null : await exampleHost(services);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0]!;

@@ -88,7 +88,15 @@ export async function compareRates(
       await runP();
     }
   }
-  const productMedian = median(p);
-  const baselineMedian = median(b);
-  return { ...meta, productMedian, baselineMedian, ratio: baselineMedian / productMedian, unit };
+  return fromSamples(meta, unit, p, b);
+}
+
+type Meta = Omit<Comparison, "productMedian" | "baselineMedian" | "ratio" | "unit">;
+
+/** A row from samples measured elsewhere: medians, and the ratio oriented as in Comparison (rates: baseline ÷ product). */
+export function fromSamples(meta: Meta, unit: Comparison["unit"], product: number[], baseline: number[]): Comparison {
+  const productMedian = median(product);
+  const baselineMedian = median(baseline);
+  const rate = unit.endsWith("/s");
+  return { ...meta, productMedian, baselineMedian, ratio: rate ? baselineMedian / productMedian : productMedian / baselineMedian, unit };
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import autocannon from "autocannon";
 import { createSchema, createYoga } from "graphql-yoga";
 import type { Comparison } from "./harness.ts";
-import { median } from "./harness.ts";
+import { fromSamples, median } from "./harness.ts";
 import { startServer } from "../api/server.ts";
 import { loadConfig } from "../api/config.ts";
 import { openDatabase } from "../api/db.ts";
@@ -69,18 +69,19 @@ export async function runHttp(seconds: number, rounds: number): Promise<Comparis
       direct.push(await load(uncached.url, seconds, 20));
       baseline.push(await load(bareUrl, seconds, 20));
     }
-    const br = median(baseline.map((r) => r.rps));
-    const row = (product: string, runs: Run[]): Comparison => ({
-      benchmark: "HTTP leaderboard top-10, 20 connections",
-      size: `${rounds} × ${seconds} s`,
-      product,
-      baseline: "bare yoga answering a constant",
-      productMedian: median(runs.map((r) => r.rps)),
-      baselineMedian: br,
-      ratio: br / median(runs.map((r) => r.rps)),
-      unit: "req/s",
-      note: `our p50 ${median(runs.map((r) => r.p50))} ms, p99 ${median(runs.map((r) => r.p99))} ms, errors ${runs.reduce((n, r) => n + r.errors, 0)}`,
-    });
+    const row = (product: string, runs: Run[]): Comparison =>
+      fromSamples(
+        {
+          benchmark: "HTTP leaderboard top-10, 20 connections",
+          size: `${rounds} × ${seconds} s`,
+          product,
+          baseline: "bare yoga answering a constant",
+          note: `our p50 ${median(runs.map((r) => r.p50))} ms, p99 ${median(runs.map((r) => r.p99))} ms, errors ${runs.reduce((n, r) => n + r.errors, 0)}`,
+        },
+        "req/s",
+        runs.map((r) => r.rps),
+        baseline.map((r) => r.rps),
+      );
     return [row("our server (SQLite, demo data), board cache on (the default)", cached), row("our server, board cache off (LEADERBOARD_CACHE_TTL_MS=0)", direct)];
   } finally {
     await new Promise((r) => bareServer.close(r));

@@ -1,7 +1,7 @@
 // Time to first render of <pu-leaderboard> in headless Chromium (script tag + element on a page of
 // another origin, real API, demo data) against the same ten rows as a server-rendered table.
 import { performance } from "node:perf_hooks";
-import { median, type Comparison } from "./harness.ts";
+import { fromSamples, type Comparison } from "./harness.ts";
 import { ADMIN, IDENTITY, migrateUrl, tempSqliteUrl } from "./setup.ts";
 import { launchBrowser } from "../tests/helpers/browser.ts";
 import { loadConfig } from "../api/config.ts";
@@ -52,17 +52,18 @@ export async function runRender(rounds: number): Promise<Comparison[]> {
       b.push(await measure("/static.html", staticReady));
     }
     return [
-      {
-        benchmark: "time to first render in headless Chromium",
-        size: "leaderboard, 10 rows, cross-origin page",
-        product: "<pu-leaderboard> (bundle + GraphQL request + render)",
-        baseline: "the same rows as a server-rendered table",
-        productMedian: median(p),
-        baselineMedian: median(b),
-        ratio: median(p) / median(b),
-        unit: "ms",
-        note: "warm browser cache for the bundle after the first load",
-      },
+      fromSamples(
+        {
+          benchmark: "time to first render in headless Chromium",
+          size: "leaderboard, 10 rows, cross-origin page",
+          product: "<pu-leaderboard> (bundle + GraphQL request + render)",
+          baseline: "the same rows as a server-rendered table",
+          note: "warm browser cache for the bundle after the first load",
+        },
+        "ms",
+        p,
+        b,
+      ),
     ];
   } finally {
     await browser.close();

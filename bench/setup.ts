@@ -1,7 +1,7 @@
 // Benchmark databases and the API in-process. Data is generated with better-sqlite3 (or one
 // multi-row INSERT per chunk on PostgreSQL) from a seeded PRNG, so every run measures the same rows.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -36,8 +36,16 @@ export function migrateUrl(url: string) {
   });
 }
 
+// Benchmark databases reach hundreds of MB each: every folder made here goes when the process exits.
+const tempDirs: string[] = [];
+process.once("exit", () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempSqliteUrl(name: string) {
-  return `file:${join(mkdtempSync(join(tmpdir(), `pu-bench-${name}-`)), "bench.db")}`;
+  const dir = mkdtempSync(join(tmpdir(), `pu-bench-${name}-`));
+  tempDirs.push(dir);
+  return `file:${join(dir, "bench.db")}`;
 }
 
 export async function openBench(url: string, { migrate = true } = {}): Promise<BenchDb> {
@@ -86,11 +94,4 @@ export function gqlThrough(app: { fetch: App["fetch"] }): Gql {
   };
 }
 
-export function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as prng } from "../api/demo/seed.ts";

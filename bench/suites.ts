@@ -1,7 +1,7 @@
 // Adapters from the domain benchmarks (bench/usage.ts, bench/load.ts, the feature-access cache)
 // to comparison rows for bench/run.ts: each product path beside its baseline in the same run.
 import { performance } from "node:perf_hooks";
-import { median, type Comparison } from "./harness.ts";
+import { fromSamples, type Comparison } from "./harness.ts";
 import { benchCurve, ingestRawSqlite, ingestThroughGraphql, makeEvents, tempSqliteUrl } from "./usage.ts";
 import { loadTestServer, runLoad } from "./load.ts";
 import { openBench, tempSqliteUrl as benchUrl } from "./setup.ts";
@@ -36,27 +36,23 @@ export async function runIngestion(sizes: number[], rounds: number): Promise<Com
         }
         f.push(ingestRawSqlite(floor.path, events, 5000, { eventsOnly: true }).perSecond);
       }
-      out.push({
-        benchmark: "usage ingestion, batches of 5,000 (SQLite)",
-        size: `${size.toLocaleString("en")} events per round`,
-        product: "GraphQL ingestUsage over HTTP",
-        baseline: "raw better-sqlite3 transaction, same inserts and rollup upserts",
-        productMedian: median(p),
-        baselineMedian: median(b),
-        ratio: median(b) / median(p),
-        unit: "events/s",
-      });
-      out.push({
-        benchmark: "usage ingestion, batches of 5,000 (SQLite)",
-        size: `${size.toLocaleString("en")} events per round`,
-        product: "raw better-sqlite3, same inserts and rollup upserts (the baseline above)",
-        baseline: "raw better-sqlite3, the idempotent event rows alone (a floor: no rollups, no sessions)",
-        productMedian: median(b),
-        baselineMedian: median(f),
-        ratio: median(f) / median(b),
-        unit: "events/s",
-        note: "what keeping rollups and exact session counts current costs on this machine",
-      });
+      const benchmark = "usage ingestion, batches of 5,000 (SQLite)";
+      const rows = `${size.toLocaleString("en")} events per round`;
+      out.push(
+        fromSamples({ benchmark, size: rows, product: "GraphQL ingestUsage over HTTP", baseline: "raw better-sqlite3 transaction, same inserts and rollup upserts" }, "events/s", p, b),
+        fromSamples(
+          {
+            benchmark,
+            size: rows,
+            product: "raw better-sqlite3, same inserts and rollup upserts (the baseline above)",
+            baseline: "raw better-sqlite3, the idempotent event rows alone (a floor: no rollups, no sessions)",
+            note: "what keeping rollups and exact session counts current costs on this machine",
+          },
+          "events/s",
+          b,
+          f,
+        ),
+      );
     } finally {
       product.cleanup();
       baseline.cleanup();
@@ -98,16 +94,17 @@ export async function runPostgresIngestion(size: number, rounds: number): Promis
     }
     await client.end();
     return [
-      {
-        benchmark: "usage ingestion, batches of 5,000 (PostgreSQL)",
-        size: `${size.toLocaleString("en")} events per round`,
-        product: "GraphQL ingestUsage over HTTP (with rollups)",
-        baseline: "raw multi-row INSERT of the events only (a floor: no rollups)",
-        productMedian: median(p),
-        baselineMedian: median(b),
-        ratio: median(b) / median(p),
-        unit: "events/s",
-      },
+      fromSamples(
+        {
+          benchmark: "usage ingestion, batches of 5,000 (PostgreSQL)",
+          size: `${size.toLocaleString("en")} events per round`,
+          product: "GraphQL ingestUsage over HTTP (with rollups)",
+          baseline: "raw multi-row INSERT of the events only (a floor: no rollups)",
+        },
+        "events/s",
+        p,
+        b,
+      ),
     ];
   } finally {
     await server.stop();
@@ -165,16 +162,17 @@ export async function runFeatureAccess(users: number, checks: number): Promise<C
       b.push(await rate((id) => lookup.get(id, "bench")));
     }
     return [
-      {
-        benchmark: "feature-access checks (SQLite, warm)",
-        size: `${users.toLocaleString("en")} users, ${accepted.toLocaleString("en")} with access`,
-        product: "hasFeatureAccess (in-process cache, invalidated on enrolment changes)",
-        baseline: "prepared SQL lookup per check",
-        productMedian: median(p),
-        baselineMedian: median(b),
-        ratio: median(b) / median(p),
-        unit: "checks/s",
-      },
+      fromSamples(
+        {
+          benchmark: "feature-access checks (SQLite, warm)",
+          size: `${users.toLocaleString("en")} users, ${accepted.toLocaleString("en")} with access`,
+          product: "hasFeatureAccess (in-process cache, invalidated on enrolment changes)",
+          baseline: "prepared SQL lookup per check",
+        },
+        "checks/s",
+        p,
+        b,
+      ),
     ];
   } finally {
     await bench.close();

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { loadConfig } from "../api/config.ts";
-import { openDatabase, type Database as Db } from "../api/db.ts";
+import { openDatabase, sqlTime, type Database as Db } from "../api/db.ts";
 import { migrate } from "../api/migrate.ts";
 import { CONNECTION_PRAGMAS } from "../api/sqlite-writer.ts";
 import { startServer } from "../api/server.ts";
@@ -100,7 +100,7 @@ export function ingestRawSqlite(path: string, events: BenchEvent[], batchSize = 
   db.pragma("synchronous = NORMAL");
   // The same page cache and checkpoint interval as the product's connections.
   for (const pragma of CONNECTION_PRAGMAS) db.pragma(pragma);
-  const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
+  const iso = (d: Date) => sqlTime("sqlite", d) as string;
   const insertUser = db.prepare(`INSERT INTO "User" ("id", "externalId", "firstSeenAt", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?) ON CONFLICT ("externalId") DO NOTHING`);
   const userId = db.prepare(`SELECT "id" FROM "User" WHERE "externalId" = ?`).pluck();
   const insertFeature = db.prepare(`INSERT INTO "Feature" ("id", "key", "name", "createdAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING`);
@@ -199,7 +199,7 @@ export async function benchCurve(users = 100_000, days = 30, runs = 5) {
     const insert = raw.prepare(`INSERT INTO "UserDay" ("userId", "day", "events", "sessions") VALUES (?, ?, 1, 1)`);
     const insertUser = raw.prepare(`INSERT INTO "User" ("id", "externalId", "firstSeenAt", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?)`);
     raw.transaction(() => {
-      const now = new Date().toISOString().replace("Z", "+00:00");
+      const now = sqlTime("sqlite", new Date()) as string;
       for (let u = 0; u < users; u++) {
         insertUser.run(`u${u}`, `user-${u}`, now, now, now);
         // A skewed activity: most people on a few days, some on all.

@@ -3,10 +3,10 @@ import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { dirname, join, relative } from "node:path";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { readdirSync, mkdirSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parse } from "graphql";
-import { minifyTemplatesPlugin } from "./minify-templates.ts";
+import { collapse, minifyTemplatesPlugin } from "./minify-templates.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -44,23 +44,15 @@ function graphqlModules(dir: string): string[] {
 /**
  * The trusted-documents manifest (TRUSTED_DOCUMENTS=1, api/security/trusted-documents.ts):
  * every string exported by widgets/**\/*.graphql.ts that parses as a GraphQL operation,
- * keyed by the sha256 of its exact text, which is what the widgets send.
+ * keyed by the sha256 of its exact text: as written, and as the minified bundle sends it (its
+ * template indentation collapsed), so a widget's request is found without normalising it.
  */
 export async function writePersistedOperations(outdir: string) {
   const operations: Record<string, string> = {};
   const sources: Record<string, string> = {};
   for (const file of graphqlModules(here).sort()) {
-    let module: Record<string, unknown>;
-    try {
-      module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    } catch {
-      // A module that cannot load in Node (browser-only imports): take its literal
-      // `/* GraphQL */` templates instead (those without ${} interpolation).
-      const source = readFileSync(file, "utf8");
-      module = Object.fromEntries(
-        [...source.matchAll(/\/\*\s*GraphQL\s*\*\/\s*`([^`$]*)`/g)].map((m, i) => [`document${i}`, m[1]!]),
-      );
-    }
+    // Query modules import types only, so they load in Node.
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     for (const [name, value] of Object.entries(module)) {
       if (typeof value !== "string") continue;
       let isOperation = false;
@@ -70,9 +62,11 @@ export async function writePersistedOperations(outdir: string) {
         continue; // not a GraphQL document
       }
       if (!isOperation) continue;
-      const hash = createHash("sha256").update(value).digest("hex");
-      operations[hash] = value;
-      sources[hash] = `${relative(join(here, ".."), file)}#${name}`;
+      for (const text of new Set([value, collapse(value)])) {
+        const hash = createHash("sha256").update(text).digest("hex");
+        operations[hash] = text;
+        sources[hash] = `${relative(join(here, ".."), file)}#${name}`;
+      }
     }
   }
   mkdirSync(outdir, { recursive: true });

@@ -6,7 +6,8 @@ import { readFile } from "node:fs/promises";
 
 type TS = typeof import("typescript");
 
-const collapse = (text: string) => text.replace(/\s*\n\s*/g, " ");
+/** Template indentation as the bundle sends it: each line break with its spaces becomes one space. */
+export const collapse = (text: string) => text.replace(/\s*\n\s*/g, " ");
 
 export async function minifyTemplates(source: string, ts: TS): Promise<string> {
   const file = ts.createSourceFile("x.ts", source, ts.ScriptTarget.Latest, true);

@@ -34,8 +34,8 @@ const FEATURES: { key: string; name: string; advanced: boolean }[] = [
   { key: "custom-metrics", name: "Custom metrics", advanced: true },
 ];
 
-function rng(seed: number) {
-  // mulberry32: small, fast, deterministic.
+/** A seeded random number generator (mulberry32: small, fast, deterministic); also used by tests and benchmarks. */
+export function rng(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);

@@ -7,7 +7,7 @@
 // BEGIN IMMEDIATE ... COMMIT with no await inside, so no other request's statement can interleave.
 import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
-import type { Db } from "../db.ts";
+import { postgresWriter, sqliteWriter, type Db } from "../db.ts";
 
 export interface Step {
   sql: string;
@@ -62,4 +62,17 @@ function prepared(conn: BetterSqlite3.Database, sql: string) {
   let statement = cache.get(sql);
   if (!statement) cache.set(sql, (statement = conn.prepare(sql)));
   return statement;
+}
+
+/**
+ * Runs a plan as one transaction on the database's raw writer: synchronously on SQLite
+ * (sqlite-writer.ts), on the pg pool on PostgreSQL (postgres-writer.ts); through Prisma for a
+ * client that has neither. `plan` is called once per attempt.
+ */
+export function runInTransaction<T>(db: Db, plan: () => Plan<T>): Promise<T> {
+  const sqlite = sqliteWriter(db);
+  if (sqlite) return sqlite.transaction((connection) => runSync(connection, plan()));
+  const pool = postgresWriter(db);
+  if (pool) return pool.transaction((client) => runPg(client, plan()));
+  return db.$transaction((tx) => runAsync(tx, plan()), { timeout: 120_000, maxWait: 60_000 });
 }

@@ -16,13 +16,14 @@ export interface UpsertUserInput {
   showOnLeaderboards?: boolean | null;
 }
 
-/** May this caller see who an opted-out user is? Admins, readers with a key, and the person themselves. */
+/** Admins and API keys with the `read` scope: they read everything members may keep private. */
+export function isReader(caller: Caller) {
+  return caller.kind === "admin" || (caller.kind === "integrator" && caller.scopes.has("read"));
+}
+
+/** May this caller see who an opted-out user is? Readers, and the person themselves. */
 export function canSeeIdentity(caller: Caller, user: Pick<User, "externalId">) {
-  return (
-    caller.kind === "admin" ||
-    (caller.kind === "integrator" && caller.scopes.has("read")) ||
-    (caller.kind === "member" && caller.externalId === user.externalId)
-  );
+  return isReader(caller) || (caller.kind === "member" && caller.externalId === user.externalId);
 }
 
 export function publicName(caller: Caller, user: Pick<User, "externalId" | "displayName" | "showOnLeaderboards" | "erasedAt">) {

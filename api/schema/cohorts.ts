@@ -1,5 +1,7 @@
 // Early-access cohorts: the <pu-beta-signup> widget reads a cohort and joins it; admins run
 // cohorts; integrators ask whether a user has access to a feature (featureAccess).
+import { ownsRow } from "../context.ts";
+import { isReader } from "../domain/users.ts";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
@@ -64,10 +66,9 @@ export const EnrollmentRef = builder.prismaNode("Enrollment", {
   }),
 });
 
-/** The person themselves (by externalId, via the per-request loader), admins and `read` keys. */
+/** The person themselves, admins and `read` keys. */
 async function enrollmentScopes(ctx: Context, enrollment: Enrollment) {
-  const user = await ctx.loaders.userById.load(enrollment.userId);
-  return { admin: true, key: "read" as const, self: user?.externalId ?? "" };
+  return isReader(ctx.caller) || (await ownsRow(ctx, enrollment.userId));
 }
 
 const isAdminOrReader = { admin: true, key: "read" as const };
@@ -83,9 +84,8 @@ export const CohortRef = builder.prismaNode("Cohort", {
     capacity: t.exposeInt("capacity"),
     acceptedCount: t.exposeInt("acceptedCount"),
     seatsLeft: t.int({ resolve: (c) => Math.max(0, c.capacity - c.acceptedCount) }),
-    waitlistLength: t.int({
-      resolve: (c, _args, ctx) => ctx.db.enrollment.count({ where: { cohortId: c.id, status: "WAITLISTED" } }),
-    }),
+    // Counted with the cohort's own query (one statement for a whole list of cohorts).
+    waitlistLength: t.relationCount("enrollments", { where: { status: "WAITLISTED" } }),
     mode: t.expose("mode", { type: CohortModeEnum }),
     opensAt: t.expose("opensAt", { type: "DateTime", nullable: true }),
     closesAt: t.expose("closesAt", { type: "DateTime", nullable: true }),
@@ -169,7 +169,7 @@ builder.queryFields((t) => ({
     authScopes: { public: true },
     args: { featureKey: t.arg.string({ required: false, validate: z.string().max(200) }), includeArchived: t.arg.boolean({ required: false }) },
     resolve: (query, _root, args, ctx) => {
-      const reader = ctx.caller.kind === "admin" || (ctx.caller.kind === "integrator" && ctx.caller.scopes.has("read"));
+      const reader = isReader(ctx.caller);
       return ctx.db.cohort.findMany({
         ...query,
         where: { ...(args.featureKey ? { featureKey: args.featureKey } : {}), ...(reader && args.includeArchived ? {} : { archivedAt: null }) },

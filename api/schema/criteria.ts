@@ -2,7 +2,7 @@
 // metric, window or threshold comes back as a ValidationError naming its path) and the
 // Explanation / ConditionResult types that programs, tiers, cohorts and badges all return.
 import { builder } from "../builder.ts";
-import { parseIsoDate, dayOf } from "../domain/days.ts";
+import { dayArg } from "../domain/usage/window.ts";
 import { evaluateCriteria, parseCriteria, conditionsOf, labelOf, METRICS, OPS, type Condition, type ConditionResult, type Criteria, type Explanation } from "../domain/criteria/index.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 
@@ -119,11 +119,6 @@ export const CriteriaConditionRef = builder.objectRef<Condition>("CriteriaCondit
 
 export const conditionsOfStored = (json: unknown) => conditionsOf(storedCriteria(json));
 
-/** asOf argument (YYYY-MM-DD) as a UTC day number; today when absent. */
-export function asOfDayOf(asOf: string | null | undefined): number {
-  return asOf ? parseIsoDate(asOf)! : dayOf(new Date());
-}
-
 builder.queryField("explainCriteria", (t) =>
   t.field({
     type: ExplanationRef,
@@ -140,7 +135,7 @@ builder.queryField("explainCriteria", (t) =>
       const criteria = criteriaFromArgs(args.criteria as CriteriaInputShape, undefined, "criteria") ?? null;
       const user = await ctx.db.user.findUnique({ where: { externalId: args.userId }, select: { id: true } });
       if (!user) throw new NotFoundError("User", args.userId);
-      return evaluateCriteria(ctx.db, ctx.dialect, user.id, criteria, { asOfDay: asOfDayOf(args.asOf) });
+      return evaluateCriteria(ctx.db, ctx.dialect, user.id, criteria, { asOfDay: dayArg(args.asOf, "asOf") });
     },
   }),
 );

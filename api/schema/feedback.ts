@@ -1,5 +1,7 @@
 // Feedback: the <pu-feedback-form> widget submits; members vote and follow their items
 // (myFeedback); admins triage, merge and move items through the lifecycle with public notes.
+import { isReader } from "../domain/users.ts";
+import { ownsRow } from "../context.ts";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
@@ -18,11 +20,7 @@ export const FeedbackStatusEnum = builder.enumType("FeedbackStatus", {
 
 /** Body, author and rating: the author, admins and `read` keys. */
 const privateFeedbackField = {
-  authScopes: async (item: Feedback, _args: unknown, ctx: Context) => ({
-    admin: true,
-    key: "read" as const,
-    self: (await ctx.loaders.userById.load(item.authorId))?.externalId ?? "",
-  }),
+  authScopes: async (item: Feedback, _args: unknown, ctx: Context) => isReader(ctx.caller) || (await ownsRow(ctx, item.authorId)),
 };
 
 const StatusChangeRef = builder.prismaObject("FeedbackStatusChange", {

@@ -1,4 +1,5 @@
 // Leaderboards: top people by points over a period, for the workspace, a program or a team.
+import { isReader } from "../domain/users.ts";
 import { z } from "zod";
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionNode } from "graphql";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
@@ -54,9 +55,9 @@ function scalarOnly(query: { include?: object; select?: object }) {
  * the selection asks for relations (badges, manager...), the page's people are loaded with them
  * in one query.
  */
-async function planPeople(ctx: Context, info: GraphQLResolveInfo, rows: LeaderboardRow[]): Promise<LeaderboardRow[]> {
+async function planPeople(ctx: Context, info: GraphQLResolveInfo, rows: LeaderboardRow[], path = ["edges", "node", "user"]): Promise<LeaderboardRow[]> {
   if (rows.length === 0) return rows;
-  const query = await queryFromInfo({ context: ctx, info, typeName: "User", paths: [["edges", "node", "user"]], awaitSelections: true });
+  const query = await queryFromInfo({ context: ctx, info, typeName: "User", paths: [path], awaitSelections: true });
   if (scalarOnly(query)) return rows.map((row) => ({ ...row, planned: true }));
   const people = await ctx.db.user.findMany({ ...query, where: { id: { in: rows.map((r) => r.userId) } } });
   const byId = new Map(people.map((p) => [p.id, p]));
@@ -91,7 +92,7 @@ function asksForMoreThan(
 /** Who may read a board: public programs and the workspace board are open unless set members-only. */
 export async function canReadBoard(ctx: Context, programId: string | null | undefined) {
   const { kind } = ctx.caller;
-  if (kind === "admin" || (kind === "integrator" && ctx.caller.scopes.has("read"))) return true;
+  if (isReader(ctx.caller)) return true;
   if (!programId) return kind === "member" || !(await getSetting(ctx.db, "leaderboard.membersOnly"));
   const program = await ctx.db.program.findUnique({ where: { id: programId }, select: { visibility: true } });
   if (!program) return true; // an unknown program shows an empty board; nothing to protect
@@ -182,15 +183,16 @@ builder.subscriptionField("leaderboardChanged", (t) =>
         const scope = (await boardProgramId(ctx, args)) ?? WORKSPACE_SCOPE;
         return { value: { scope }, changes: ctx.pubsub.subscribe("leaderboard.changed"), relevant: (change) => change.scope === scope };
       }),
-    resolve: async (_change, args, ctx) => {
+    // The scope pushed was resolved once at subscribe time; each push plans the people once, not per row.
+    resolve: async (change, args, ctx, info) => {
       const page = await leaderboardPage(ctx.db, ctx.dialect, {
-        programId: await boardProgramId(ctx, args),
+        programId: change.scope === WORKSPACE_SCOPE ? null : change.scope,
         team: args.team ?? null,
         period: args.period ?? "ALL_TIME",
         offset: 0,
         limit: Math.min(args.first ?? 10, MAX_PAGE_SIZE),
       });
-      return page.rows;
+      return planPeople(ctx, info, page.rows, ["user"]);
     },
   }),
 );

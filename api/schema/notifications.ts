@@ -1,12 +1,12 @@
 // A member's in-app notifications (feedback updates, cohort seats, invitations).
+import { ownsRow } from "../context.ts";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 
-/** The recipient (by externalId, via the per-request loader) and admins. */
+/** The recipient and admins. */
 async function recipientScopes(ctx: Context, n: { userId: string }) {
-  const user = await ctx.loaders.userById.load(n.userId);
-  return { admin: true, self: user?.externalId ?? "" };
+  return ctx.caller.kind === "admin" || (await ownsRow(ctx, n.userId));
 }
 
 export const NotificationRef = builder.prismaNode("Notification", {

@@ -1,5 +1,7 @@
 // Nominations and invitations: members nominate, admins review with the nominee's current
 // explanation, invitations carry a personal message with the evidence.
+import { ownsRow } from "../context.ts";
+import { isReader } from "../domain/users.ts";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
@@ -42,12 +44,11 @@ function explanationLoader(ctx: Context) {
   return loader;
 }
 
-const isReader = (ctx: Context) => ctx.caller.kind === "admin" || (ctx.caller.kind === "integrator" && ctx.caller.scopes.has("read"));
 
 export const NominationRef = builder.prismaNode("Nomination", {
   id: { field: "id" },
   // Admins and readers; a member sees the nominations they made.
-  authScopes: async (n, ctx) => isReader(ctx) || (ctx.caller.kind === "member" && (await ctx.currentUser()).id === (n as Nomination).nominatorId),
+  authScopes: async (n, ctx) => isReader(ctx.caller) || (await ownsRow(ctx, (n as Nomination).nominatorId)),
   fields: (t) => ({
     program: t.relation("program"),
     nominee: t.relation("nominee"),
@@ -71,7 +72,7 @@ export const NominationRef = builder.prismaNode("Nomination", {
 
 export const InvitationRef = builder.prismaNode("Invitation", {
   id: { field: "id" },
-  authScopes: async (i, ctx) => isReader(ctx) || (ctx.caller.kind === "member" && (await ctx.currentUser()).id === (i as Invitation).userId),
+  authScopes: async (i, ctx) => isReader(ctx.caller) || (await ownsRow(ctx, (i as Invitation).userId)),
   fields: (t) => ({
     program: t.relation("program"),
     user: t.relation("user"),

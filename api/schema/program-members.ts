@@ -1,4 +1,6 @@
 // Memberships: admit (enforcing fit), pause, resume, remove; a member leaves by themselves.
+import { ownsRow } from "../context.ts";
+import { isReader } from "../domain/users.ts";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
@@ -14,9 +16,7 @@ export const MembershipSourceEnum = builder.enumType("MembershipSource", { value
 /** Admins, `read` keys and the member themselves. */
 async function canSeeMembership(ctx: Context, m: Pick<Membership, "userId">) {
   const { caller } = ctx;
-  if (caller.kind === "admin" || (caller.kind === "integrator" && caller.scopes.has("read"))) return true;
-  if (caller.kind !== "member") return false;
-  return (await ctx.currentUser()).id === m.userId;
+  return isReader(caller) || (await ownsRow(ctx, m.userId));
 }
 
 export const MembershipRef = builder.prismaNode("Membership", {

@@ -2,13 +2,14 @@
 import { z } from "zod";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder, MAX_PAGE_SIZE } from "../builder.ts";
+import { dayArg } from "../domain/usage/window.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { CriteriaNotMetError } from "../domain/programs/errors.ts";
 import { archiveProgram, canSeeProgram, createProgram, updateProgram, visibleProgramsFilter } from "../domain/programs/programs.ts";
 import { evaluateCriteria, findCandidates, parseCriteria, type Explanation } from "../domain/criteria/index.ts";
 import { ErrorInterface } from "./errors.ts";
 import { UserRef } from "./users.ts";
-import { ExplanationRef, ConditionResultRef, CriteriaConditionRef, CriteriaInput, asOfDayOf, criteriaFromArgs, conditionsOfStored, type CriteriaInputShape } from "./criteria.ts";
+import { ExplanationRef, ConditionResultRef, CriteriaConditionRef, CriteriaInput, criteriaFromArgs, conditionsOfStored, type CriteriaInputShape } from "./criteria.ts";
 import type { Context } from "../context.ts";
 import type { Program } from "../gen/sqlite/client.ts";
 
@@ -142,7 +143,7 @@ builder.queryFields((t) => ({
       const program = await visibleProgram(ctx, args);
       const user = await ctx.db.user.findUnique({ where: { externalId: args.userId }, select: { id: true } });
       if (!user) throw new NotFoundError("User", args.userId);
-      return evaluateCriteria(ctx.db, ctx.dialect, user.id, parseCriteria(program.criteria), { asOfDay: asOfDayOf(args.asOf), programId: program.id });
+      return evaluateCriteria(ctx.db, ctx.dialect, user.id, parseCriteria(program.criteria), { asOfDay: dayArg(args.asOf, "asOf"), programId: program.id });
     },
   }),
 }));
@@ -183,7 +184,7 @@ builder.queryField("candidates", (t) =>
         const criteria = parseCriteria(program.criteria);
         let totalCount = 0;
         const connection = await resolveOffsetConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, async ({ offset, limit }) => {
-          const page = await findCandidates(ctx.db, ctx.dialect, criteria, { programId: program.id, asOfDay: asOfDayOf(args.asOf), offset, limit });
+          const page = await findCandidates(ctx.db, ctx.dialect, criteria, { programId: program.id, asOfDay: dayArg(args.asOf, "asOf"), offset, limit });
           totalCount = page.totalCount;
           return page.candidates;
         });

@@ -1,4 +1,5 @@
 // The public recognition feed: badges awarded, tier promotions, published stories, newest first.
+import { isReader } from "../domain/users.ts";
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
@@ -35,7 +36,7 @@ builder.prismaNode("RecognitionEvent", {
 /** Anonymous callers and members see the workspace's and public programs' moments only. */
 async function feedFilter(ctx: Context, slug: string | null | undefined) {
   const base = { OR: [{ badgeAwardId: null }, { badgeAward: { revokedAt: null } }], user: { erasedAt: null } };
-  const isAdmin = ctx.caller.kind === "admin" || (ctx.caller.kind === "integrator" && ctx.caller.scopes.has("read"));
+  const isAdmin = isReader(ctx.caller);
   if (!slug) return isAdmin ? base : { ...base, AND: [{ OR: [{ programId: null }, { program: { visibility: "PUBLIC" as const } }] }] };
   const program = await ctx.db.program.findUnique({ where: { slug }, select: { id: true, visibility: true } });
   const visible =

@@ -1,5 +1,6 @@
 // Webhook subscriptions and their delivery log (admins only: URLs and secrets are sensitive).
 import { z } from "zod";
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../builder.ts";
 import { NotFoundError } from "../errors.ts";
 import { WEBHOOK_EVENTS } from "../domain/events.ts";
@@ -107,8 +108,7 @@ const UpdateWebhookInput = builder.inputType("UpdateWebhookInput", {
   }),
 });
 
-const IdInput = (name: string, ref: typeof WebhookRef | typeof WebhookDeliveryRef, field: string) =>
-  builder.inputType(name, { fields: (t) => ({ [field]: t.globalID({ for: ref as never }) }) as never });
+const DeleteWebhookInput = builder.inputType("DeleteWebhookInput", { fields: (t) => ({ id: t.globalID({ for: WebhookRef }) }) });
 
 const CreateWebhookPayload = builder.objectRef<{ webhook: WebhookSubscription; secret: string }>("CreateWebhookPayload").implement({
   authScopes: adminOnly,
@@ -189,12 +189,11 @@ builder.mutationFields((t) => ({
     skipTypeScopes: true,
     authScopes: adminOnly,
     errors: { types: [NotFoundError] },
-    args: { input: t.arg({ type: IdInput("DeleteWebhookInput", WebhookRef, "id") }) },
+    args: { input: t.arg({ type: DeleteWebhookInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const id = (input as unknown as { id: { id: string } }).id.id;
-      await deleteWebhook(ctx.db, ctx.caller, ctx.requestId, id);
+      await deleteWebhook(ctx.db, ctx.caller, ctx.requestId, input.id.id);
       // The same global id the caller sent, so a client can drop it from its list.
-      return { deletedId: Buffer.from(`Webhook:${id}`).toString("base64") };
+      return { deletedId: encodeGlobalID("Webhook", input.id.id) };
     },
   }),
   redeliverWebhook: t.field({

@@ -4,7 +4,7 @@
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Services } from "../context.ts";
-import { beginRequest, callerOrAnonymous, requestState } from "./request-state.ts";
+import { beginRequest, requestState } from "./request-state.ts";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.ts";
 import { queryLimitsPlugin } from "./limits.ts";
 import { TrustedDocuments, sha256, untrustedDocumentError } from "./trusted-documents.ts";
@@ -52,7 +52,7 @@ export function securityPlugins(services: Services, options: SecurityOptions = {
         const remote = (serverContext as { remoteAddress?: string }).remoteAddress;
         const state = beginRequest(services, request, remote);
         if (request.method === "OPTIONS") return;
-        const caller = await callerOrAnonymous(state);
+        const caller = await state.limitedCaller;
         let decision;
         try {
           decision = await limiter.check(caller, state.ip);
@@ -106,7 +106,7 @@ export function securityPlugins(services: Services, options: SecurityOptions = {
         });
       }
       if (!trusted) return;
-      const caller = await callerOrAnonymous(state);
+      const caller = await state.limitedCaller;
       const hash = (params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
       if (typeof hash === "string") {
         const text = trusted.textFor(hash);
@@ -194,5 +194,5 @@ export function securityPlugins(services: Services, options: SecurityOptions = {
     onDispose: () => limiter.close(),
   };
 
-  return { plugins: [plugin, queryLimitsPlugin(security.limits, config.production)], limiter, trusted };
+  return { plugins: [plugin, queryLimitsPlugin(security.limits, config.production)] };
 }

@@ -11,6 +11,8 @@ export interface RequestState {
   /** The caller, or the authentication error resolveCaller threw (reported by the context). */
   caller: Promise<Caller>;
   /** The caller as far as rate limits and logs are concerned: a bad token counts as anonymous. */
+  limitedCaller: Promise<Caller>;
+  /** limitedCaller once it has settled (for synchronous readers: the log line). */
   settledCaller?: Caller;
   operationName?: string | null;
   errorCount: number;
@@ -38,18 +40,18 @@ export function beginRequest(services: Services, request: Request, remoteAddress
   const existing = states.get(request);
   if (existing) return existing;
   const header = request.headers.get("x-request-id")?.trim();
+  const caller = resolveCaller(services, request.headers.get("authorization"));
+  const limitedCaller = caller.catch((): Caller => ({ kind: "anonymous", actor: null }));
   const state: RequestState = {
     requestId: header && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID(),
     startedAt: performance.now(),
     ip: clientIp(request, remoteAddress, services.config.security.trustProxy),
-    caller: resolveCaller(services, request.headers.get("authorization")),
+    caller,
+    limitedCaller,
     errorCount: 0,
     internalErrors: [],
   };
-  state.caller.then(
-    (caller) => (state.settledCaller = caller),
-    () => (state.settledCaller = { kind: "anonymous", actor: null }),
-  );
+  void limitedCaller.then((settled) => (state.settledCaller = settled));
   states.set(request, state);
   return state;
 }
@@ -58,7 +60,4 @@ export function requestState(request: Request): RequestState | undefined {
   return states.get(request);
 }
 
-/** The caller for rate limits and introspection: a refused token counts as anonymous. */
-export async function callerOrAnonymous(state: RequestState): Promise<Caller> {
-  return state.caller.catch(() => ({ kind: "anonymous", actor: null }) as Caller);
-}
+

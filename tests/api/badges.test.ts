@@ -128,10 +128,10 @@ describe("badges, titles, member cards and the recognition feed", () => {
     const today = Math.floor(Date.now() / 86_400_000);
     await app.db.userDay.createMany({ data: [{ userId: user.id, day: today, events: 3 }, { userId: user.id, day: today - 1, events: 1 }] });
     const job = registeredJobs().find((j) => j.name === "badges.evaluate")!;
-    await job.run({ db: app.db, dialect: app.database.dialect, config: app.config, pubsub: undefined as never });
+    await job.run(app.server.services);
     const holders = await app.db.badgeAward.findMany({ where: { badge: { slug: "regular" } }, include: { user: true } });
     expect(holders.map((h) => h.user.externalId)).toEqual(["daily-user"]);
-    await job.run({ db: app.db, dialect: app.database.dialect, config: app.config, pubsub: undefined as never });
+    await job.run(app.server.services);
     expect(await app.db.badgeAward.count({ where: { badge: { slug: "regular" } } })).toBe(1);
   });
 

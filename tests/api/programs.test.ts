@@ -5,7 +5,6 @@ import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { dayOf } from "../../api/domain/days.ts";
 import { expireInvitations } from "../../api/domain/programs/invitations.ts";
 import { registeredJobs } from "../../api/jobs.ts";
-import type { Services } from "../../api/context.ts";
 import { addActivity, addPoints, ensureFeatures, range } from "../helpers/usage-fixtures.ts";
 
 const TODAY = dayOf(new Date());
@@ -382,8 +381,7 @@ describe("tiers", () => {
     const names = registeredJobs().map((j) => j.name);
     expect(names).toEqual(expect.arrayContaining(["tiers.evaluate", "invitations.expire"]));
     await addPoints(app.db, "noah", 500, TODAY);
-    const services = { db: app.db, dialect: app.database.dialect } as unknown as Services;
-    await registeredJobs().find((j) => j.name === "tiers.evaluate")!.run(services);
+    await registeredJobs().find((j) => j.name === "tiers.evaluate")!.run(app.server.services);
     const noah = await app.db.membership.findFirstOrThrow({ where: { userId: "noah" }, include: { tier: true, tierChanges: true } });
     expect(noah.tier?.name).toBe("Champion");
     expect(noah.tierChanges.at(-1)?.actor).toBe("system:tiers.evaluate");

@@ -93,10 +93,10 @@ function operationFor(field: GraphQLField<unknown, unknown>) {
 
 const models = Object.values(Prisma.ModelName).map((m) => m.charAt(0).toLowerCase() + m.slice(1));
 
+/** Every table's row count, in one transaction (one consistent snapshot, one round trip per table batch). */
 async function rowCounts(app: TestApp) {
-  const counts: Record<string, number> = {};
-  for (const model of models) counts[model] = await (app.db as any)[model].count();
-  return counts;
+  const totals: number[] = await app.db.$transaction(models.map((model) => (app.db as any)[model].count()));
+  return Object.fromEntries(models.map((model, i) => [model, totals[i]!]));
 }
 
 const STACK = /\n\s+at |\.ts:\d+|node_modules|Prisma|SQLITE|invocation/;

@@ -10,14 +10,7 @@ export interface LogEvent {
   sessionId?: string;
 }
 
-export function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../../api/demo/seed.ts";
 
 /** `users` people over `days` days ending on `lastDay`, each with their own activity level. */
 export function generateLog(opts: { prefix: string; users: number; features: string[]; lastDay: number; days: number; seed: number }): LogEvent[] {

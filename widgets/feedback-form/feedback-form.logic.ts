@@ -1,4 +1,5 @@
 // Form rules, checked in the page before anything is sent (the API checks them again).
+import { safeHttpUrl } from "../internal/format.ts";
 
 export const KINDS = ["IDEA", "BUG", "PRAISE", "QUESTION"] as const;
 export const LIMITS = { title: 200, body: 10_000 };
@@ -34,12 +35,5 @@ export function formField(path: string | null | undefined): keyof FeedbackValues
 
 /** The follow link: `{id}` in the host's template replaced by the new item's id; only http(s). */
 export function followUrl(template: string | undefined, id: string): string | null {
-  if (!template) return null;
-  const href = template.replace(/\{id\}/g, encodeURIComponent(id));
-  try {
-    const url = new URL(href, typeof location === "undefined" ? undefined : location.href);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-  } catch {
-    return null;
-  }
+  return template ? safeHttpUrl(template.replace(/\{id\}/g, encodeURIComponent(id))) : null;
 }

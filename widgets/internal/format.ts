@@ -29,4 +29,3 @@ export function relativeTime(iso: string, now = Date.now(), locale?: string): st
   return format.format(0, "second");
 }
 
-export const formatNumber = (n: number) => n.toLocaleString();

@@ -17,7 +17,8 @@ interface Cache {
 }
 
 const caches = new WeakMap<Db, Cache>();
-const ttlMs = () => Number(process.env.FEATURE_ACCESS_TTL_MS ?? 30_000);
+/** Read once: checks are the hot path. */
+const TTL_MS = Number(process.env.FEATURE_ACCESS_TTL_MS ?? 30_000);
 
 function cacheFor(db: Db): Cache {
   let cache = caches.get(db);
@@ -43,7 +44,7 @@ export function usersWithAccess(db: Db, featureKey: string): Promise<Set<string>
   const cache = cacheFor(db);
   const now = Date.now();
   const hit = cache.entries.get(featureKey);
-  if (hit && now - hit.loadedAt < ttlMs()) return hit.users;
+  if (hit && now - hit.loadedAt < TTL_MS) return hit.users;
   const generation = cache.generation.get(featureKey) ?? 0;
   const users = loadUsers(db, featureKey);
   const entry = { users, loadedAt: now };

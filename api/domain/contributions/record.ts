@@ -8,7 +8,8 @@ import { emitEvent } from "../events.ts";
 import { appendPoints, WORKSPACE_SCOPE } from "../points.ts";
 import { evaluateRuleBadges } from "./badges.ts";
 import { defaultPoints } from "./rules.ts";
-import { ensureUser, isUniqueViolation, type Changed, type Tx, type WriteContext } from "./shared.ts";
+import { isUniqueViolation } from "../../db.ts";
+import { ensureUser, type Changed, type Tx, type WriteContext } from "./shared.ts";
 
 export interface ContributionInput {
   userId: string;

@@ -1,6 +1,6 @@
 // Referrals: SUBMITTED -> QUALIFIED -> CONVERTED (with a value; points to the referrer), or LOST.
 import type { Referral, ReferralStatus } from "../../gen/sqlite/client.ts";
-import type { Db } from "../../db.ts";
+import { isUniqueViolation, type Db } from "../../db.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../errors.ts";
 import { recordAudit } from "../audit.ts";
 import { emitEvent } from "../events.ts";
@@ -8,7 +8,7 @@ import { appendPoints } from "../points.ts";
 import { evaluateRuleBadges } from "./badges.ts";
 import { LEDGER_TX, scopesOf } from "./record.ts";
 import { defaultPoints } from "./rules.ts";
-import { ensureUser, isUniqueViolation, type Changed, type WriteContext } from "./shared.ts";
+import { ensureUser, type Changed, type WriteContext } from "./shared.ts";
 
 const NEXT: Record<ReferralStatus, ReferralStatus[]> = {
   SUBMITTED: ["QUALIFIED", "LOST"],

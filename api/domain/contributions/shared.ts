@@ -1,5 +1,5 @@
 // Small pieces shared by the contribution, badge, story and referral domains.
-import type { Db, Dialect } from "../../db.ts";
+import { isUniqueViolation, type Db, type Dialect } from "../../db.ts";
 import type { Caller } from "../../context.ts";
 
 /** The interactive-transaction client (everything but the client-level methods). */
@@ -17,9 +17,6 @@ export interface Changed {
   scopes: string[];
 }
 
-export function isUniqueViolation(error: unknown) {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
-}
 
 
 /** After commit: tell live leaderboards (subscriptions) which scopes moved. */

@@ -1,6 +1,6 @@
 // Evaluating criteria: one user's explanation, and the ranked candidates of a program.
 import { Prisma, type Db, type Dialect } from "../../db.ts";
-import { compileCriteria, margin, type CompileOptions } from "./sql.ts";
+import { compileCriteria, type CompileOptions } from "./sql.ts";
 import { compare, labelOf, referencedProgramSlugs, type Condition, type ConditionResult, type Criteria, type Explanation, isAll, isAny, isAttribute, isMembership } from "./types.ts";
 
 export interface EvaluateOptions {
@@ -66,32 +66,6 @@ function resultOf(c: Condition, raw: unknown): ConditionResult {
   };
 }
 
-/** The score the candidates query ranks by, computed in JS for a single explanation. */
-export function scoreOf(criteria: Criteria | null, explanation: Explanation): number {
-  if (!criteria) return 0;
-  const conditions = new Map<Condition, ConditionResult>();
-  let i = 0;
-  const leaves = (node: Criteria) => {
-    if (isAll(node)) node.all.forEach(leaves);
-    else if (isAny(node)) node.any.forEach(leaves);
-    else conditions.set(node, explanation.conditions[i++]!);
-  };
-  leaves(criteria);
-  const walk = (node: Criteria): { pass: boolean; score: number } => {
-    if (isAll(node)) {
-      const parts = node.all.map(walk);
-      return { pass: parts.every((p) => p.pass), score: parts.reduce((s, p) => s + p.score, 0) };
-    }
-    if (isAny(node)) {
-      const parts = node.any.map(walk);
-      return { pass: parts.some((p) => p.pass), score: Math.max(...parts.map((p) => (p.pass ? p.score : 0))) };
-    }
-    const r = conditions.get(node)!;
-    return { pass: r.passed, score: margin(node, r.actual) };
-  };
-  return walk(criteria).score;
-}
-
 /**
  * Explains criteria for one user (by internal id). A user with no usage at all still gets
  * a full explanation with zeros; an unknown user id gets the same (they have no data).
@@ -149,13 +123,15 @@ export interface CandidatesQuery extends EvaluateOptions {
 export async function findCandidates(db: Db, dialect: Dialect, criteria: Criteria | null, q: CandidatesQuery) {
   const compiled = await compileFor(db, dialect, criteria, q, undefined, true);
   const scoreType = Prisma.raw(dialect === "sqlite" ? "REAL" : "DOUBLE PRECISION");
+  // Candidates are people not erased, not already in the program and not holding an open invitation.
+  const notYetInvolved = Prisma.sql`NOT EXISTS (SELECT 1 FROM "User" x WHERE x."id" = b."userId" AND x."erasedAt" IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM "Membership" mm WHERE mm."userId" = b."userId" AND mm."programId" = ${q.programId} AND mm."status" <> 'LEFT')
+      AND NOT EXISTS (SELECT 1 FROM "Invitation" iv WHERE iv."userId" = b."userId" AND iv."programId" = ${q.programId} AND iv."status" = 'SENT')`;
   const rows = await db.$queryRaw<(Row & { score: unknown; total: unknown })[]>`
     SELECT b.*, CAST(${compiled.score} AS ${scoreType}) AS "score", COUNT(*) OVER () AS "total"
     FROM (${compiled.metrics}) b
     WHERE ${compiled.pass}
-      AND NOT EXISTS (SELECT 1 FROM "User" x WHERE x."id" = b."userId" AND x."erasedAt" IS NOT NULL)
-      AND NOT EXISTS (SELECT 1 FROM "Membership" mm WHERE mm."userId" = b."userId" AND mm."programId" = ${q.programId} AND mm."status" <> 'LEFT')
-      AND NOT EXISTS (SELECT 1 FROM "Invitation" iv WHERE iv."userId" = b."userId" AND iv."programId" = ${q.programId} AND iv."status" = 'SENT')
+      AND ${notYetInvolved}
     ORDER BY "score" DESC, b."userId" ASC
     LIMIT ${q.limit} OFFSET ${q.offset}`;
   let totalCount = rows.length ? Number(rows[0]!.total) : null;
@@ -163,9 +139,7 @@ export async function findCandidates(db: Db, dialect: Dialect, criteria: Criteri
     // Past the last page the window count is gone; count on its own.
     const [count] = await db.$queryRaw<{ total: unknown }[]>`
       SELECT COUNT(*) AS "total" FROM (${compiled.metrics}) b WHERE ${compiled.pass}
-        AND NOT EXISTS (SELECT 1 FROM "User" x WHERE x."id" = b."userId" AND x."erasedAt" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "Membership" mm WHERE mm."userId" = b."userId" AND mm."programId" = ${q.programId} AND mm."status" <> 'LEFT')
-        AND NOT EXISTS (SELECT 1 FROM "Invitation" iv WHERE iv."userId" = b."userId" AND iv."programId" = ${q.programId} AND iv."status" = 'SENT')`;
+        AND ${notYetInvolved}`;
     totalCount = Number(count?.total ?? 0);
   }
   const candidates: Candidate[] = rows.map((r) => ({

@@ -2,7 +2,7 @@
 // subquery per condition (LEFT JOINed to "User"), a column per condition, then the pass
 // test and the score over those columns. The same statement explains one user (filtered
 // to them) and finds candidates among all users, so the two can never disagree.
-import { Prisma, type Dialect } from "../../db.ts";
+import { Prisma, sqlTime, type Dialect } from "../../db.ts";
 import { startOfDay } from "../days.ts";
 import { conditionsOf, isAll, isAny, isAttribute, isMembership, type Condition, type Criteria, type Op } from "./types.ts";
 
@@ -112,15 +112,6 @@ function marginSql(op: Op, v: Prisma.Sql, t: number, scale: number): Prisma.Sql 
   return Prisma.sql`0`;
 }
 
-/** JS twin of marginSql, for explanations outside the candidates query. */
-export function margin(c: Condition, actual: number | null): number {
-  if (!("value" in c) || typeof c.value !== "number" || actual === null) return 0;
-  const scale = Math.max(Math.abs(c.value), 1);
-  if (c.op === "GTE" || c.op === "GT") return (actual - c.value) / scale;
-  if (c.op === "LTE" || c.op === "LT") return (c.value - actual) / scale;
-  return 0;
-}
-
 /** Cheapest first: the pre-filter should be small and quick to compute. */
 const PRUNE_ORDER: Condition["metric"][] = ["MEMBER_OF_PROGRAM", "TIER_AT_LEAST", "CONTRIBUTIONS", "POINTS", "ACTIVE_DAYS", "SESSIONS", "ADVANCED_FEATURES", "FEATURE_BREADTH"];
 
@@ -147,7 +138,7 @@ function sourceOf(c: Condition, o: CompileOptions, only: Prisma.Sql | null = nul
   const lo = c.windowDays ? o.asOfDay - c.windowDays + 1 : null;
   const hi = o.asOfDay;
   const days = Prisma.sql`"day" BETWEEN ${num(lo ?? hi)} AND ${num(hi)}`;
-  const instant = (day: number) => (o.dialect === "sqlite" ? startOfDay(day).toISOString() : startOfDay(day));
+  const instant = (day: number) => sqlTime(o.dialect, startOfDay(day));
   const between = (column: string) =>
     Prisma.sql`${Prisma.raw(column)} < ${instant(hi + 1)} ${lo !== null ? Prisma.sql`AND ${Prisma.raw(column)} >= ${instant(lo)}` : Prisma.empty}`;
   const programId = (slug: string | undefined) => (slug ? o.programIds.get(slug) ?? UNKNOWN_PROGRAM : o.programId ?? UNKNOWN_PROGRAM);

@@ -2,6 +2,7 @@
 // Stored as JSON on programs, tiers, cohorts and badges; parsed (and so validated) on every read
 // and write, so the engine only ever sees well-formed trees.
 import { ValidationError, type FieldIssue } from "../../errors.ts";
+import { CONTRIBUTION_KINDS } from "../contributions/rules.ts";
 
 export const METRICS = [
   "ACTIVE_DAYS",
@@ -21,9 +22,7 @@ export type Metric = (typeof METRICS)[number];
 export const OPS = ["GTE", "GT", "LTE", "LT", "EQ"] as const;
 export type Op = (typeof OPS)[number];
 
-export const CONTRIBUTION_KINDS = [
-  "ANSWER", "REVIEW", "REFERRAL", "CASE_STUDY", "DEMO", "TALK", "FEEDBACK", "BUG_REPORT", "CONTENT", "MENTORING", "EVENT",
-] as const;
+export { CONTRIBUTION_KINDS };
 export type ContributionKindName = (typeof CONTRIBUTION_KINDS)[number];
 
 export const MIN_WINDOW_DAYS = 1;

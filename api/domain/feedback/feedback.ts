@@ -1,7 +1,7 @@
 // Feedback and the closed loop: members give and vote; admins move items through a fixed
 // lifecycle, each step with a public note that reaches everyone who gave or voted.
 import type { Caller } from "../../context.ts";
-import type { Db } from "../../db.ts";
+import { isUniqueViolation, type Db } from "../../db.ts";
 import type { Feedback, FeedbackKind, FeedbackStatus } from "../../gen/sqlite/client.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import { emitEvent } from "../events.ts";
@@ -67,7 +67,7 @@ export async function voteFeedback(db: Db, voter: { id: string }, feedbackId: st
     try {
       await tx.feedbackVote.create({ data: { feedbackId, userId: voter.id } });
     } catch (e) {
-      if ((e as { code?: string }).code === "P2002") throw new AlreadyVotedError();
+      if (isUniqueViolation(e)) throw new AlreadyVotedError();
       throw e;
     }
     return tx.feedback.update({ where: { id: feedbackId }, data: { voteCount: { increment: 1 } } });

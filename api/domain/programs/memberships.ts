@@ -32,10 +32,9 @@ export async function requireProgram(db: Db | Tx, id: string) {
   return program;
 }
 
-export async function requireUser(db: Db | Tx, externalId: string, field = "userId") {
+export async function requireUser(db: Db | Tx, externalId: string) {
   const user = await db.user.findUnique({ where: { externalId } });
   if (!user) throw new NotFoundError("User", externalId);
-  void field;
   return user;
 }
 

@@ -1,6 +1,7 @@
 // Programs: create, update, archive; who may see which program.
+import { isReader } from "../users.ts";
 import type { Caller } from "../../context.ts";
-import type { Db } from "../../db.ts";
+import { isUniqueViolation, type Db } from "../../db.ts";
 import type { Program, ProgramKind, Visibility } from "../../gen/sqlite/client.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import { recordAudit } from "../audit.ts";
@@ -22,13 +23,13 @@ export interface ProgramInput {
 
 /** Who may read a program at all: PUBLIC to everyone, MEMBERS to signed-in members, PRIVATE to admins and read keys. */
 export function canSeeProgram(caller: Caller, program: Pick<Program, "visibility">) {
-  if (caller.kind === "admin" || (caller.kind === "integrator" && caller.scopes.has("read"))) return true;
+  if (isReader(caller)) return true;
   if (program.visibility === "PUBLIC") return true;
   return program.visibility === "MEMBERS" && caller.kind === "member";
 }
 
 export function visibleProgramsFilter(caller: Caller) {
-  if (caller.kind === "admin" || (caller.kind === "integrator" && caller.scopes.has("read"))) return {};
+  if (isReader(caller)) return {};
   return { visibility: { in: caller.kind === "member" ? (["PUBLIC", "MEMBERS"] as Visibility[]) : (["PUBLIC"] as Visibility[]) }, archivedAt: null };
 }
 
@@ -54,7 +55,7 @@ export async function conflictOnDuplicate<T>(write: () => Promise<T>, message: s
   try {
     return await write();
   } catch (error) {
-    if ((error as { code?: string })?.code === "P2002") throw new ConflictError(message, field);
+    if (isUniqueViolation(error)) throw new ConflictError(message, field);
     throw error;
   }
 }

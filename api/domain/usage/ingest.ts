@@ -9,12 +9,12 @@
 // nothing, so it counts nothing. Keys are written in sorted order so overlapping batches on
 // PostgreSQL take their locks in the same order (deadlocks are retried anyway).
 import { randomUUID } from "node:crypto";
-import { postgresWriter, sqliteWriter, type Db, type Dialect } from "../../db.ts";
+import { sqlTime, type Db, type Dialect } from "../../db.ts";
 import type { Caller } from "../../context.ts";
-import { auditPlan, recordAudit } from "../audit.ts";
+import { auditPlan } from "../audit.ts";
 import { checkEvents, type UsageEvent, type UsageEventInput } from "./events.ts";
-import { col, dbInstant, jsonRows, rowsParam, withRetries } from "./sql.ts";
-import { execute, query, runAsync, runPg, runSync, type Plan, type Sql } from "../plan.ts";
+import { col, jsonRows, rowsParam, withRetries } from "./sql.ts";
+import { execute, query, runAsync, runInTransaction, type Plan, type Sql } from "../plan.ts";
 
 export interface IngestResult {
   /** Events written for the first time. */
@@ -31,7 +31,6 @@ export interface IngestOptions {
 
 /** A Prisma client or an interactive transaction: both run raw SQL. */
 export type { Sql };
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** Generous: CLI batches may exceed the API's 5,000 and PostgreSQL may queue behind overlapping batches. */
 export const TRANSACTION_OPTIONS = { timeout: 120_000, maxWait: 60_000 } as const;
@@ -52,44 +51,14 @@ export async function ingestCheckedEvents(db: Db, dialect: Dialect, events: read
   if (unique.length === 0) return { accepted: 0, duplicates: events.length };
 
   const audit = options.audit;
-  const auditEntry = (result: IngestResult) => ({ action: "usage.ingest", targetType: "UsageEvent", after: { events: events.length, ...result } });
-  const writer = dialect === "sqlite" ? sqliteWriter(db) : undefined;
-  if (writer) {
-    // SQLite: the batch and its audit entry as one synchronous transaction on the raw writer.
-    return withRetries(() =>
-      writer.transaction((connection) => {
-        const accepted = runSync(connection, writeEventsPlan(dialect, unique, now));
-        const result = { accepted, duplicates: events.length - accepted };
-        if (audit) runSync(connection, auditPlan(dialect, audit.caller, audit.requestId, auditEntry(result), now));
-        return result;
-      }),
-    );
+  // The batch and its audit entry as one transaction, on the database's raw writer (plan.ts).
+  function* batch(): Plan<IngestResult> {
+    const accepted = yield* writeEventsPlan(dialect, unique, now);
+    const result = { accepted, duplicates: events.length - accepted };
+    if (audit) yield* auditPlan(dialect, audit.caller, audit.requestId, { action: "usage.ingest", targetType: "UsageEvent", after: { events: events.length, ...result } }, now);
+    return result;
   }
-  const pool = dialect === "postgres" ? postgresWriter(db) : undefined;
-  if (pool) {
-    // PostgreSQL: the same plan on the pg pool beside Prisma.
-    return withRetries(() =>
-      pool.transaction(async (client) => {
-        const accepted = await runPg(client, writeEventsPlan(dialect, unique, now));
-        const result = { accepted, duplicates: events.length - accepted };
-        if (audit) await runPg(client, auditPlan(dialect, audit.caller, audit.requestId, auditEntry(result), now));
-        return result;
-      }),
-    );
-  }
-  return withRetries(() =>
-    db.$transaction(async (tx: Tx) => {
-      const accepted = await writeEvents(tx, dialect, unique, now);
-      const result = { accepted, duplicates: events.length - accepted };
-      if (audit) await recordAudit(tx, audit.caller, audit.requestId, auditEntry(result));
-      return result;
-    }, TRANSACTION_OPTIONS),
-  );
-}
-
-/** The writes of one batch (distinct eventIds, sorted), inside the caller's transaction. */
-export async function writeEvents(tx: Sql, dialect: Dialect, events: readonly UsageEvent[], now: Date): Promise<number> {
-  return runAsync(tx, writeEventsPlan(dialect, events, now));
+  return withRetries(() => runInTransaction(db, batch));
 }
 
 function* writeEventsPlan(dialect: Dialect, events: readonly UsageEvent[], now: Date): Plan<number> {
@@ -105,7 +74,7 @@ function* writeEventsPlan(dialect: Dialect, events: readonly UsageEvent[], now: 
      FROM ${jsonRows(dialect)} WHERE true
      ON CONFLICT ("eventId") DO NOTHING RETURNING "eventId"`,
     // Positional `?` on SQLite follow the text (receivedAt first); PostgreSQL numbers them.
-    ...(dialect === "sqlite" ? [dbInstant(dialect, now), rowsParam(rows)] : [rowsParam(rows), received]),
+    ...(dialect === "sqlite" ? [sqlTime(dialect, now), rowsParam(rows)] : [rowsParam(rows), received]),
   );
   if (inserted.length === 0) return 0;
 
@@ -127,7 +96,7 @@ function instantParam(dialect: Dialect, n: number) {
   return dialect === "sqlite" ? "?" : `$${n}::timestamptz AT TIME ZONE 'UTC'`;
 }
 
-export interface RollupEvent {
+interface RollupEvent {
   userId: string;
   featureId: string;
   day: number;

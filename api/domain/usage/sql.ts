@@ -23,11 +23,6 @@ export function rowsParam(rows: readonly unknown[][]): string {
   return JSON.stringify(rows);
 }
 
-/** A DateTime as the column stores it: the ISO text Prisma writes on SQLite, a Date on PostgreSQL. */
-export function dbInstant(dialect: Dialect, instant: Date): string | Date {
-  return dialect === "sqlite" ? instant.toISOString().replace("Z", "+00:00") : instant;
-}
-
 /** Database errors worth retrying the whole transaction for: deadlocks, serialization, busy files. */
 export function isRetryable(error: unknown): boolean {
   const text = String((error as { message?: string })?.message ?? error) + JSON.stringify((error as { meta?: unknown })?.meta ?? "");
